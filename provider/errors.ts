@@ -1,0 +1,261 @@
+/**
+ * The errors pulumi-vobiz throws. One place turns an HTTP failure into a typed error with a next
+ * step; nothing else in the package parses HTTP statuses.
+ *
+ * Rule for every error here: it never holds an auth token, a password or a request body. The
+ * HTTP layer copies only facts it has vetted (status, Vobiz error code and message, request id,
+ * method and a path that carries the Auth ID at most) and never keeps the underlying HTTP
+ * library error, whose `config` holds the request headers and body.
+ */
+
+/** The API operations the client performs; errors use it to choose a next step. */
+export type VobizOperation = "create" | "list" | "get" | "update" | "delete";
+
+/** Base class of every error pulumi-vobiz throws. */
+export class VobizError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/**
+ * The provider cannot run: missing or malformed Auth ID, Auth Token or base URL, or a
+ * `passwordFrom` source that does not resolve. Raised before any request is sent.
+ */
+export class VobizConfigError extends VobizError {}
+
+/** The facts an API error carries; all optional ones may be absent from a given failure. */
+export interface VobizApiErrorFacts {
+  /** HTTP status; undefined when no response arrived (network failure or timeout). */
+  status?: number;
+  /** Vobiz's own error code (`error.code` of the documented envelope), e.g. `DUPLICATE_USERNAME`. */
+  code?: string;
+  /** Vobiz's own error message (`error.message`). */
+  vobizMessage?: string;
+  /** Vobiz's `error.details` (field-level validation details), passwords masked. */
+  details?: unknown;
+  /** Vobiz's `requestId` (or the `X-Request-Id` header), for support tickets. */
+  requestId?: string;
+  /** HTTP method of the failed request. */
+  method: string;
+  /** Request path (holds the Auth ID, never the token). */
+  path: string;
+  /** The operation that failed. */
+  operation: VobizOperation;
+  /** Low-level network error code (ECONNREFUSED, ETIMEDOUT, ...), when no response arrived. */
+  networkCode?: string;
+  /** How many attempts were made before giving up. */
+  attempts?: number;
+}
+
+/** A failed call to the Vobiz API. Subclasses narrow the kind; all carry the same facts. */
+export class VobizApiError extends VobizError implements VobizApiErrorFacts {
+  readonly status?: number;
+  readonly code?: string;
+  readonly vobizMessage?: string;
+  readonly details?: unknown;
+  readonly requestId?: string;
+  readonly method: string;
+  readonly path: string;
+  readonly operation: VobizOperation;
+  readonly networkCode?: string;
+  readonly attempts?: number;
+
+  constructor(facts: VobizApiErrorFacts, hint: string) {
+    super(describe(facts, hint));
+    this.status = facts.status;
+    this.code = facts.code;
+    this.vobizMessage = facts.vobizMessage;
+    this.details = facts.details;
+    this.requestId = facts.requestId;
+    this.method = facts.method;
+    this.path = facts.path;
+    this.operation = facts.operation;
+    this.networkCode = facts.networkCode;
+    this.attempts = facts.attempts;
+  }
+
+  /** A plain, secret-free object for logs and `JSON.stringify`. */
+  toJSON(): Record<string, unknown> {
+    return {
+      name: this.name,
+      message: this.message,
+      status: this.status,
+      code: this.code,
+      vobizMessage: this.vobizMessage,
+      details: this.details,
+      requestId: this.requestId,
+      method: this.method,
+      path: this.path,
+      operation: this.operation,
+      networkCode: this.networkCode,
+      attempts: this.attempts,
+    };
+  }
+}
+
+/** 401: the Auth ID or Auth Token is wrong. */
+export class VobizAuthenticationError extends VobizApiError {}
+/** 403: the credentials are valid but may not touch this account or resource. */
+export class VobizPermissionError extends VobizApiError {}
+/** 404: the credential (or the account path) does not exist. */
+export class VobizNotFoundError extends VobizApiError {}
+/** 409: duplicate username on create, or credential in use on delete. */
+export class VobizConflictError extends VobizApiError {}
+/** 400/422: Vobiz rejected the request body. */
+export class VobizValidationError extends VobizApiError {}
+/** 429 after the retry budget ran out. */
+export class VobizRateLimitError extends VobizApiError {}
+/** 5xx (or 408) after the retry budget ran out. */
+export class VobizServerError extends VobizApiError {}
+/** No response: connection refused, reset, DNS failure or timeout. */
+export class VobizConnectionError extends VobizApiError {}
+/** A 2xx response whose body is not what the API documents. */
+export class VobizResponseError extends VobizApiError {}
+
+function describe(facts: VobizApiErrorFacts, hint: string): string {
+  const what = `Vobiz API ${facts.operation} failed (${facts.method} ${facts.path})`;
+  const status =
+    facts.status !== undefined
+      ? `HTTP ${facts.status}`
+      : `no response${facts.networkCode ? ` (${facts.networkCode})` : ""}`;
+  const vobiz = [facts.code, facts.vobizMessage].filter(Boolean).join(": ");
+  const parts = [`${what}: ${status}${vobiz ? ` ${vobiz}` : ""}.`];
+  if (hint) parts.push(hint);
+  if (facts.attempts && facts.attempts > 1) parts.push(`Gave up after ${facts.attempts} attempts.`);
+  if (facts.requestId) parts.push(`Request id: ${facts.requestId}.`);
+  return parts.join(" ");
+}
+
+/** What the user should do next, by status and operation. */
+function nextStep(facts: VobizApiErrorFacts): string {
+  const { status, operation } = facts;
+  if (status === undefined) {
+    return (
+      "Check that the base URL (vobiz:baseUrl / VOBIZ_BASE_URL) is right and reachable, " +
+      "then run the command again."
+    );
+  }
+  switch (status) {
+    case 401:
+      return (
+        "Check the Auth ID and Auth Token: stack config vobiz:authId and vobiz:authToken " +
+        "(set the token with `pulumi config set --secret vobiz:authToken ...`) or " +
+        "VOBIZ_AUTH_ID and VOBIZ_AUTH_TOKEN."
+      );
+    case 403:
+      return (
+        "The Auth ID/Token are not allowed to use this account's credentials: check that " +
+        "vobiz:authId matches the account the token belongs to, and the API path casing " +
+        "(account vs Account) if you changed it."
+      );
+    case 404:
+      if (operation === "update" || operation === "get") {
+        return (
+          "The credential was deleted outside Pulumi. Run `pulumi refresh` to drop it from the " +
+          "state, then `pulumi up` to create it again."
+        );
+      }
+      return "Check the base URL and the Auth ID: the API path was not found.";
+    case 409:
+      if (operation === "create") {
+        return (
+          "A credential with this username already exists on the account. Adopt it with " +
+          "`adoptExisting: true` on the VobizCredential (Pulumi then manages it and sets the " +
+          "declared password), or choose another username."
+        );
+      }
+      if (operation === "delete") {
+        return (
+          "The credential is in use by active calls. Disable it first (`enabled: false`, " +
+          "`pulumi up`) or retry later when the calls have ended."
+        );
+      }
+      return "The request conflicts with the credential's current state; run `pulumi refresh` and retry.";
+    case 400:
+    case 422:
+      return `Vobiz rejected ${fieldHint(facts.details)}; fix the value and run the command again.`;
+    case 402:
+      return "The Vobiz account has a billing problem; resolve it in the Vobiz console.";
+    case 429:
+      return "Vobiz is rate limiting this account; wait a minute and run the command again, or lower `--parallel`.";
+    default:
+      if (status >= 500 || status === 408) {
+        return "Vobiz had a server-side problem; run the command again later (it is safe to retry).";
+      }
+      return "";
+  }
+}
+
+function fieldHint(details: unknown): string {
+  if (details && typeof details === "object") {
+    const d = details as Record<string, unknown>;
+    const field = typeof d.field === "string" ? d.field : undefined;
+    if (field) return `the field '${field}'${typeof d.rule === "string" ? ` (rule: ${d.rule})` : ""}`;
+    const fields = Object.keys(d);
+    if (fields.length > 0) return `the field(s) ${fields.map((f) => `'${f}'`).join(", ")}`;
+  }
+  return "the request";
+}
+
+const KIND_BY_STATUS: Record<number, new (facts: VobizApiErrorFacts, hint: string) => VobizApiError> = {
+  400: VobizValidationError,
+  401: VobizAuthenticationError,
+  403: VobizPermissionError,
+  404: VobizNotFoundError,
+  409: VobizConflictError,
+  422: VobizValidationError,
+  429: VobizRateLimitError,
+};
+
+/** The one factory that turns the facts of a failed request into the right typed error. */
+export function createApiError(facts: VobizApiErrorFacts): VobizApiError {
+  const hint = nextStep(facts);
+  if (facts.status === undefined) return new VobizConnectionError(facts, hint);
+  const Kind = KIND_BY_STATUS[facts.status];
+  if (Kind) return new Kind(facts, hint);
+  if (facts.status >= 500 || facts.status === 408) return new VobizServerError(facts, hint);
+  return new VobizApiError(facts, hint);
+}
+
+/** An error for a 2xx response whose body does not match the documented shape. */
+export function createResponseError(
+  facts: Omit<VobizApiErrorFacts, "code" | "vobizMessage">,
+  problem: string,
+): VobizResponseError {
+  return new VobizResponseError(
+    { ...facts, code: "MALFORMED_RESPONSE", vobizMessage: problem },
+    "The response did not match the documented Vobiz API; check the base URL points at the Vobiz API " +
+      "(…/api/v1) and report this with the request id if it persists.",
+  );
+}
+
+const SECRET_KEY = /password|token|secret/i;
+
+/**
+ * Masks secrets in a value bound for an error or a log: values of keys that look secret, and any
+ * occurrence of the given secret strings (the password and token of the request) anywhere.
+ */
+export function maskSecrets(value: unknown, secrets: readonly string[] = [], depth = 0): unknown {
+  if (depth > 8) return "[...]";
+  if (typeof value === "string") return redactString(value, secrets);
+  if (Array.isArray(value)) return value.map((v) => maskSecrets(v, secrets, depth + 1));
+  if (value && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      out[k] = SECRET_KEY.test(k) && typeof v === "string" ? "***" : maskSecrets(v, secrets, depth + 1);
+    }
+    return out;
+  }
+  return value;
+}
+
+/** Replaces every occurrence of each secret (of 4+ characters) in `text` with `***`. */
+export function redactString(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const s of secrets) {
+    if (s && s.length >= 4) out = out.split(s).join("***");
+  }
+  return out;
+}

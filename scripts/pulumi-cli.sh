@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# Prints the path of a directory that holds a usable `pulumi` CLI (plus the Node.js language
+# host and the dynamic-provider plugin), building the pinned version from Go modules when no
+# suitable CLI is installed. Progress goes to stderr; only the directory goes to stdout.
+#
+# Order of preference:
+#   1. $PULUMI_CLI_DIR, when set (must contain an executable `pulumi`);
+#   2. `pulumi` on PATH whose version is at least $PULUMI_VERSION;
+#   3. a cached build in $PULUMI_VOBIZ_CACHE (default ~/.cache/pulumi-vobiz)/pulumi-v$PULUMI_VERSION;
+#   4. a fresh build of that version from the Go module proxy into that cache.
+set -euo pipefail
+
+PULUMI_VERSION="${PULUMI_VERSION:-3.259.0}"
+# The Node.js language host module has no version tags; this commit is the one tagged
+# v3.259.0 / sdk/v3.259.0 in the Pulumi repository.
+LANGUAGE_HOST_COMMIT="${PULUMI_LANGUAGE_HOST_COMMIT:-0ac56e876614aedf12771d73ef7e80959b8a6fd4}"
+CACHE_ROOT="${PULUMI_VOBIZ_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-vobiz}"
+CLI_DIR="$CACHE_ROOT/pulumi-v$PULUMI_VERSION"
+
+start=$(date +%s)
+log() { printf '[pulumi-cli +%3ss] %s\n' "$(($(date +%s) - start))" "$*" >&2; }
+
+version_at_least() { # version_at_least HAVE WANT
+  [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" = "$2" ]
+}
+
+# The dynamic-provider plugin: the engine looks for `pulumi-resource-pulumi-nodejs` beside the
+# CLI or on PATH. It runs the entry point shipped in @pulumi/pulumi, resolved from the project
+# the engine runs in (the engine starts plugins with the program's directory as cwd).
+write_dynamic_plugin() {
+  local dir="$1"
+  cat >"$dir/pulumi-resource-pulumi-nodejs" <<'PLUGIN'
+#!/usr/bin/env bash
+# Pulumi dynamic-provider plugin host: runs @pulumi/pulumi's dynamic provider with node.
+set -euo pipefail
+entry=$(node -e 'process.stdout.write(require.resolve("@pulumi/pulumi/cmd/dynamic-provider", { paths: [process.cwd()] }))')
+exec node "$entry" "$@"
+PLUGIN
+  chmod +x "$dir/pulumi-resource-pulumi-nodejs"
+}
+
+usable() { # usable DIR: the dir has pulumi, the language host and the dynamic plugin
+  [ -x "$1/pulumi" ] && [ -x "$1/pulumi-language-nodejs" ] && [ -x "$1/pulumi-resource-pulumi-nodejs" ]
+}
+
+if [ -n "${PULUMI_CLI_DIR:-}" ]; then
+  [ -x "$PULUMI_CLI_DIR/pulumi" ] || { echo "PULUMI_CLI_DIR=$PULUMI_CLI_DIR has no executable pulumi" >&2; exit 1; }
+  printf '%s\n' "$PULUMI_CLI_DIR"
+  exit 0
+fi
+
+if onpath=$(command -v pulumi 2>/dev/null); then
+  have=$(pulumi version 2>/dev/null | sed 's/^v//' || true)
+  if [ -n "$have" ] && version_at_least "$have" "$PULUMI_VERSION"; then
+    printf '%s\n' "$(dirname "$onpath")"
+    exit 0
+  fi
+  log "pulumi on PATH is '${have:-unknown}', older than the pinned $PULUMI_VERSION; using a pinned build"
+fi
+
+if usable "$CLI_DIR"; then
+  write_dynamic_plugin "$CLI_DIR" # cheap, and keeps the plugin in step with this script
+  printf '%s\n' "$CLI_DIR"
+  exit 0
+fi
+
+command -v go >/dev/null || { echo "No suitable pulumi CLI and no Go toolchain to build one: install Pulumi >= $PULUMI_VERSION or Go." >&2; exit 1; }
+
+log "building Pulumi CLI v$PULUMI_VERSION from Go modules into $CLI_DIR (first time only; takes several minutes)"
+mkdir -p "$CACHE_ROOT"
+work=$(mktemp -d "$CACHE_ROOT/build.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+ldflags="-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION"
+export GOFLAGS="${GOFLAGS:-} -mod=mod"
+
+# The CLI. pkg/v3's own go.mod replaces the sdk with ../sdk and clipboard with a fork; replace
+# directives of dependencies are ignored, so this throwaway module repeats the non-local ones.
+mkdir -p "$work/cli"
+cat >"$work/cli/go.mod" <<GOMOD
+module pulumivobiz.local/clibuild
+
+go 1.24
+
+require (
+	github.com/pulumi/pulumi/pkg/v3 v$PULUMI_VERSION
+	github.com/pulumi/pulumi/sdk/v3 v$PULUMI_VERSION
+)
+
+replace (
+	github.com/atotto/clipboard => github.com/tgummerer/clipboard v0.0.0-20241001131231-d02d263e614e
+	golang.org/x/text => golang.org/x/text v0.39.0
+)
+GOMOD
+cat >"$work/cli/tools.go" <<'GO'
+//go:build tools
+
+package tools
+
+import _ "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"
+GO
+log "resolving CLI modules"
+(cd "$work/cli" && go mod tidy -e >&2 2>"$work/cli-tidy.log") || { cat "$work/cli-tidy.log" >&2; }
+log "compiling pulumi (the long step)"
+(cd "$work/cli" && go build -trimpath -ldflags "$ldflags" -o "$work/out/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi) >&2
+
+# The Node.js language host. Its own module (sdk/nodejs/cmd/pulumi-language-nodejs/v3) has no
+# tags; the Go module proxy reachable here refuses every version of it (403 "not available"),
+# so when the pinned commit is refused we fall back to the last sdk/v3 release served here that
+# still carried the host inside the sdk module (v3.68.0). The engine speaks to language hosts
+# over a versioned gRPC protocol with fallbacks for older hosts; the end-to-end suite is what
+# proves the combination works.
+build_language_host() {
+  local dir="$work/lang" commit
+  for commit in $LANGUAGE_HOST_COMMIT a05d88f24d05726fa3beae771bfdedb0c0c6a94a; do
+    rm -rf "$dir" && mkdir -p "$dir"
+    printf 'module pulumivobiz.local/langbuild\n\ngo 1.24\n\nreplace golang.org/x/text => golang.org/x/text v0.39.0\n' >"$dir/go.mod"
+    printf '//go:build tools\n\npackage tools\n\nimport _ "github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3"\n' >"$dir/tools.go"
+    log "resolving the Node.js language host at commit $commit"
+    if (cd "$dir" && go get "github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3@$commit" && go mod tidy -e) >"$work/lang.log" 2>&1; then
+      log "compiling pulumi-language-nodejs ($commit)"
+      (cd "$dir" && go build -trimpath -ldflags "$ldflags" -o "$work/out/pulumi-language-nodejs" \
+        github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3) >&2
+      return 0
+    fi
+    log "commit $commit not available from the module proxy: $(grep -m1 -o '[0-9]\{3\} [A-Za-z ]*' "$work/lang.log" || echo failed)"
+  done
+  local fallback="${PULUMI_LANGUAGE_HOST_FALLBACK:-3.68.0}"
+  rm -rf "$dir" && mkdir -p "$dir"
+  printf 'module pulumivobiz.local/langbuild\n\ngo 1.20\n\nrequire github.com/pulumi/pulumi/sdk/v3 v%s\n' "$fallback" >"$dir/go.mod"
+  printf '//go:build tools\n\npackage tools\n\nimport _ "github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs"\n' >"$dir/tools.go"
+  log "falling back to the language host inside sdk/v3@v$fallback"
+  (cd "$dir" && go mod tidy -e) >&2
+  log "compiling pulumi-language-nodejs (sdk v$fallback)"
+  (cd "$dir" && go build -trimpath -ldflags "$ldflags" -o "$work/out/pulumi-language-nodejs" \
+    github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs) >&2
+}
+build_language_host
+
+write_dynamic_plugin "$work/out"
+"$work/out/pulumi" version >&2
+rm -rf "$CLI_DIR"
+mv "$work/out" "$CLI_DIR"
+log "done: $CLI_DIR"
+printf '%s\n' "$CLI_DIR"
