@@ -5,7 +5,13 @@
  * blindly sent twice).
  */
 import { resolveConnection, settingsFromEnv, type VobizConnectionSettings } from "./config";
-import { createApiError, createResponseError, VobizApiError, VobizResponseError, type VobizOperation } from "./errors";
+import {
+  createApiError,
+  createResponseError,
+  VobizApiError,
+  VobizResponseError,
+  type VobizOperation,
+} from "./errors";
 import { backoffDelay, UNSENT_NETWORK_CODES, type RetryOptions } from "./retry";
 import {
   apiCredentialListSchema,
@@ -77,6 +83,10 @@ export interface ReadOptions {
 interface Snapshot {
   startedAt: number;
   promise: Promise<Credential[]>;
+  /** True for a scan started to confirm misses; its misses are final. */
+  confirmation?: boolean;
+  /** The scan confirming misses in this snapshot, once one was needed. */
+  confirmedBy?: Promise<Credential[]>;
 }
 
 export class VobizClient {
@@ -91,19 +101,28 @@ export class VobizClient {
 
   /** Resolves the connection settings now: a missing Auth ID or Token throws before any request. */
   constructor(options: VobizClientOptions = {}) {
-    const conn = resolveConnection(options, options.fallback ?? {}, settingsFromEnv(options.env ?? process.env));
+    const conn = resolveConnection(
+      options,
+      options.fallback ?? {},
+      settingsFromEnv(options.env ?? process.env),
+    );
     this.authId = conn.authId;
     this.baseUrl = conn.baseUrl;
     this.tuning = { ...DEFAULT_CLIENT_TUNING };
     for (const k of Object.keys(DEFAULT_CLIENT_TUNING) as (keyof VobizClientTuning)[]) {
       if (options[k] !== undefined) (this.tuning as unknown as Record<string, unknown>)[k] = options[k];
     }
-    if (!Number.isInteger(this.tuning.listPageSize) || this.tuning.listPageSize < 1 || this.tuning.listPageSize > 100) {
+    if (
+      !Number.isInteger(this.tuning.listPageSize) ||
+      this.tuning.listPageSize < 1 ||
+      this.tuning.listPageSize > 100
+    ) {
       throw new RangeError("listPageSize must be a whole number from 1 to 100");
     }
     this.clock = options.clock ?? SYSTEM_CLOCK;
     const env = options.env ?? process.env;
-    const debug = options.debug ?? (env.VOBIZ_DEBUG ? (line: string) => process.stderr.write(`${line}\n`) : undefined);
+    const debug =
+      options.debug ?? (env.VOBIZ_DEBUG ? (line: string) => process.stderr.write(`${line}\n`) : undefined);
     this.transport = new HttpTransport({
       baseUrl: conn.baseUrl,
       authId: conn.authId,
@@ -151,7 +170,9 @@ export class VobizClient {
         const ambiguous = isAmbiguous(err) || (err.status === 409 && attempt > 1);
         if (!ambiguous) throw err;
         this.markWrite(); // the server may have changed under us
-        const existing = await this.findCredentialByUsername(input.username, { notOlderThan: this.clock.now() });
+        const existing = await this.findCredentialByUsername(input.username, {
+          notOlderThan: this.clock.now(),
+        });
         if (existing) {
           if (this.createdSince(existing, firstAttemptAt)) return existing;
           throw createApiError({
@@ -187,7 +208,13 @@ export class VobizClient {
     const parsed = apiCredentialListSchema.safeParse(res.data);
     if (!parsed.success) {
       throw createResponseError(
-        { status: res.status, method: req.method, path: req.path, operation: "list", requestId: res.requestId },
+        {
+          status: res.status,
+          method: req.method,
+          path: req.path,
+          operation: "list",
+          requestId: res.requestId,
+        },
         `unexpected list body: ${describeIssues(parsed.error)}`,
       );
     }
@@ -206,18 +233,25 @@ export class VobizClient {
    * older than `notOlderThan`.
    */
   async listAllCredentials(options: ReadOptions = {}): Promise<Credential[]> {
+    return this.snapshotFor(options).promise;
+  }
+
+  private snapshotFor(options: ReadOptions): Snapshot {
     const now = this.clock.now();
     const floor = Math.max(options.notOlderThan ?? now - this.tuning.listCacheTtlMs, this.lastWriteAt);
     const s = this.snapshot;
-    if (s && s.startedAt >= floor) return s.promise;
-    const startedAt = now;
+    if (s && s.startedAt >= floor) return s;
+    return this.startScan(now);
+  }
+
+  private startScan(startedAt: number): Snapshot {
     const promise = this.scanAll();
     const snapshot: Snapshot = { startedAt, promise };
     this.snapshot = snapshot;
     promise.catch(() => {
       if (this.snapshot === snapshot) this.snapshot = undefined;
     });
-    return promise;
+    return snapshot;
   }
 
   private async scanAll(): Promise<Credential[]> {
@@ -234,13 +268,29 @@ export class VobizClient {
     return [...byId.values()];
   }
 
-  /** The credential with this id, or undefined. See listAllCredentials for freshness. */
+  /**
+   * The credential with this id, or undefined. Answered from the shared snapshot; a miss in a
+   * snapshot older than this call is confirmed by one fresh scan (shared by every miss of that
+   * snapshot), so a credential that moved between pages during a scan is never reported gone.
+   */
   async findCredentialById(id: string, options: ReadOptions = {}): Promise<Credential | undefined> {
-    return (await this.listAllCredentials(options)).find((c) => c.id === id);
+    const requestedAt = this.clock.now();
+    const snapshot = this.snapshotFor(options);
+    const hit = (await snapshot.promise).find((c) => c.id === id);
+    if (hit || snapshot.startedAt >= requestedAt || snapshot.confirmation) return hit;
+    snapshot.confirmedBy ??= (() => {
+      const confirm = this.startScan(this.clock.now());
+      confirm.confirmation = true;
+      return confirm.promise;
+    })();
+    return (await snapshot.confirmedBy).find((c) => c.id === id);
   }
 
   /** The credential with this username, or undefined. See listAllCredentials for freshness. */
-  async findCredentialByUsername(username: string, options: ReadOptions = {}): Promise<Credential | undefined> {
+  async findCredentialByUsername(
+    username: string,
+    options: ReadOptions = {},
+  ): Promise<Credential | undefined> {
     return (await this.listAllCredentials(options)).find((c) => c.username === username);
   }
 
@@ -250,8 +300,15 @@ export class VobizClient {
     for (const k of ["password", "enabled", "description"] as const) {
       if (patch[k] !== undefined) body[k] = patch[k];
     }
-    if (Object.keys(body).length === 0) throw new TypeError("updateCredential needs at least one field to change");
-    const req: ApiRequest = { method: "PUT", path: this.credentialPath(id), body, operation: "update", retry: "idempotent" };
+    if (Object.keys(body).length === 0)
+      throw new TypeError("updateCredential needs at least one field to change");
+    const req: ApiRequest = {
+      method: "PUT",
+      path: this.credentialPath(id),
+      body,
+      operation: "update",
+      retry: "idempotent",
+    };
     try {
       const res = await this.transport.send(req);
       return this.parseCredential(res.data, req, res.requestId);
@@ -262,7 +319,12 @@ export class VobizClient {
 
   /** DELETE; throws VobizNotFoundError (404) when the credential does not exist. */
   async deleteCredential(id: string): Promise<void> {
-    const req: ApiRequest = { method: "DELETE", path: this.credentialPath(id), operation: "delete", retry: "idempotent" };
+    const req: ApiRequest = {
+      method: "DELETE",
+      path: this.credentialPath(id),
+      operation: "delete",
+      retry: "idempotent",
+    };
     try {
       await this.transport.send(req);
     } finally {
@@ -286,7 +348,13 @@ export class VobizClient {
     const parsed = apiCredentialSchema.safeParse(candidate);
     if (!parsed.success) {
       throw createResponseError(
-        { status: 200, method: req.method, path: req.path, operation: req.operation as VobizOperation, requestId },
+        {
+          status: 200,
+          method: req.method,
+          path: req.path,
+          operation: req.operation as VobizOperation,
+          requestId,
+        },
         `unexpected credential body: ${describeIssues(parsed.error)}`,
       );
     }
@@ -310,7 +378,8 @@ function unwrap(data: unknown): unknown {
  */
 export function isAmbiguous(err: VobizApiError): boolean {
   if (err instanceof VobizResponseError) return true;
-  if (err.status === undefined) return err.networkCode === undefined || !UNSENT_NETWORK_CODES.has(err.networkCode);
+  if (err.status === undefined)
+    return err.networkCode === undefined || !UNSENT_NETWORK_CODES.has(err.networkCode);
   return err.status >= 500 || err.status === 408;
 }
 

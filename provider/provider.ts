@@ -15,6 +15,7 @@ import { resolveConnection, settingsFromConfig, settingsFromEnv, type ConfigSour
 import { VobizConfigError, VobizConflictError, VobizError, VobizNotFoundError } from "./errors";
 import {
   characterCount,
+  containsUnknown,
   isUnknown,
   normaliseDescription,
   parseCredentialInputs,
@@ -44,10 +45,14 @@ export interface CredentialProviderOptions {
 }
 
 /** The provider object, typed; `vobizCredentialProvider` is its default instance. */
-export interface VobizCredentialProvider
-  extends Required<Omit<dynamic.ResourceProvider<CredentialInputs, CredentialOutputs>, "check" | "diff" | "configure">> {
+export interface VobizCredentialProvider extends Required<
+  Omit<dynamic.ResourceProvider<CredentialInputs, CredentialOutputs>, "check" | "diff" | "configure">
+> {
   configure(req: dynamic.ConfigureRequest): Promise<void>;
-  check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<dynamic.CheckResult<CredentialInputs>>;
+  check(
+    olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+  ): Promise<dynamic.CheckResult<CredentialInputs>>;
   diff(id: string, olds: CredentialOutputs, news: CredentialInputs): Promise<dynamic.DiffResult>;
 }
 
@@ -106,7 +111,12 @@ export function createCredentialProvider(options: CredentialProviderOptions = {}
   }
 
   /** Refuses to act on a credential that lives on another account than the configured one. */
-  function assertSameAccount(c: VobizClient, props: Partial<CredentialOutputs>, id: string, action: string): void {
+  function assertSameAccount(
+    c: VobizClient,
+    props: Partial<CredentialOutputs>,
+    id: string,
+    action: string,
+  ): void {
     if (props.accountId && props.accountId !== c.authId) {
       throw new VobizConfigError(
         `Cannot ${action} Vobiz credential ${id}: it lives on account ${props.accountId}, but the provider is ` +
@@ -126,7 +136,8 @@ export function createCredentialProvider(options: CredentialProviderOptions = {}
       if (!parsed.ok) return { failures: parsed.failures };
       const failures: InputFailure[] = [];
       const { inputs } = parsed;
-      if (inputs.passwordFrom && !isUnknown(inputs.passwordFrom) && stackConfig !== undefined) {
+      // An unknown source (or key, during preview) is resolved at create/update time instead.
+      if (inputs.passwordFrom && !containsUnknown(inputs.passwordFrom) && stackConfig !== undefined) {
         try {
           resolvePassword(inputs);
         } catch (e) {
@@ -143,8 +154,10 @@ export function createCredentialProvider(options: CredentialProviderOptions = {}
       if (isUnknown(news.username) || olds.username !== news.username) replaces.push("username");
       const configured = configuredAuthId();
       if (olds.accountId && configured && olds.accountId !== configured) replaces.push("accountId");
-      if (passwordChanged(olds, news)) changes.push(news.passwordFrom !== undefined ? "passwordVersion" : "password");
-      if (isUnknown(news.enabled) || (olds.enabled ?? true) !== (news.enabled ?? true)) changes.push("enabled");
+      if (passwordChanged(olds, news))
+        changes.push(news.passwordFrom !== undefined ? "passwordVersion" : "password");
+      if (isUnknown(news.enabled) || (olds.enabled ?? true) !== (news.enabled ?? true))
+        changes.push("enabled");
       if (
         isUnknown(news.description) ||
         normaliseDescription(olds.description) !== normaliseDescription(news.description)
@@ -274,7 +287,7 @@ function passwordChanged(olds: Partial<CredentialOutputs>, news: CredentialInput
     return isUnknown(news.password) || olds.password !== news.password;
   }
   if (news.passwordFrom !== undefined) {
-    if (isUnknown(news.passwordFrom) || isUnknown(news.passwordVersion)) return true;
+    if (containsUnknown(news.passwordFrom) || isUnknown(news.passwordVersion)) return true;
     if (olds.passwordFrom === undefined) return true; // switching from password to write-only
     return (
       (olds.passwordVersion ?? 0) !== (news.passwordVersion ?? 0) ||
@@ -297,7 +310,9 @@ function inputsFromLive(state: Partial<CredentialOutputs>, live: Credential): Cr
     inputs.passwordVersion = state.passwordVersion ?? 0;
   }
   // Newer API responses omit the description: then keep the last known one.
-  const description = normaliseDescription(live.description !== undefined ? live.description : state.description);
+  const description = normaliseDescription(
+    live.description !== undefined ? live.description : state.description,
+  );
   if (description !== undefined) inputs.description = description;
   return inputs;
 }
@@ -345,4 +360,3 @@ function outputsOf(
 
 /** The provider instance the resource class uses (through the serialized provider). */
 export const vobizCredentialProvider: VobizCredentialProvider = createCredentialProvider();
-

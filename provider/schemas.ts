@@ -122,6 +122,13 @@ export function isUnknown(value: unknown): boolean {
   return value === UNKNOWN;
 }
 
+/** Whether the value is, or (in an object or array, at any depth) holds, the unknown sentinel. */
+export function containsUnknown(value: unknown): boolean {
+  if (isUnknown(value)) return true;
+  if (value && typeof value === "object") return Object.values(value).some(containsUnknown);
+  return false;
+}
+
 /** Where the write-only mode reads the password from, at create/update time only. */
 export type PasswordSource = { config: string } | { env: string };
 
@@ -143,6 +150,7 @@ export interface CredentialInputs {
   adoptExisting: boolean;
 }
 
+// eslint-disable-next-line no-control-regex -- control characters are exactly what it rejects
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 const CONFIG_KEY_PATTERN = /^[A-Za-z0-9_.:-]+$/;
 const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -171,22 +179,33 @@ const passwordSchema = z
     error: "must not contain control characters (newlines, tabs, NUL)",
   });
 
+/** The rule of `passwordFrom`'s shape, reported whenever the shape (not a value in it) is wrong. */
+const PASSWORD_SOURCE_RULE = 'must be { config: "<stack config key>" } or { env: "<ENV_VAR>" }';
+
 const passwordSourceSchema = z.union(
   [
     z.strictObject({
-      config: z.string().min(1).regex(CONFIG_KEY_PATTERN, {
-        error: "must be a stack config key such as 'sipPassword' or 'myproject:sipPassword'",
-      }),
+      // During preview the key itself may be an unknown output (a nested sentinel).
+      config: orUnknown(
+        z.string().regex(CONFIG_KEY_PATTERN, {
+          error: "must be a stack config key such as 'sipPassword' or 'myproject:sipPassword'",
+        }),
+      ),
     }),
     z.strictObject({
-      env: z.string().regex(ENV_NAME_PATTERN, { error: "must be an environment variable name such as SIP_PASSWORD" }),
+      env: orUnknown(
+        z
+          .string()
+          .regex(ENV_NAME_PATTERN, { error: "must be an environment variable name such as SIP_PASSWORD" }),
+      ),
     }),
   ],
-  { error: "must be { config: \"<stack config key>\" } or { env: \"<ENV_VAR>\" }" },
+  { error: PASSWORD_SOURCE_RULE },
 );
 
 const descriptionSchema = z
   .string({ error: "must be a string" })
+  // eslint-disable-next-line no-control-regex -- control characters (but tab and newlines) are rejected
   .refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s), {
     error: "must not contain control characters",
   })
@@ -267,7 +286,7 @@ export function parseCredentialInputs(
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const property = issue.path.length > 0 ? issue.path.map(String).join(".") : "(inputs)";
-      if (issue.code === "unrecognized_keys") {
+      if (issue.code === "unrecognized_keys" && issue.path.length === 0) {
         for (const key of issue.keys) {
           failures.push({
             property: key,
@@ -277,7 +296,10 @@ export function parseCredentialInputs(
         continue;
       }
       if (property === "username" && candidate.username === undefined) continue; // reported above
-      failures.push({ property, reason: reasonFor(issue) });
+      // A wrong shape of `passwordFrom` (not an object, no key, an extra key) makes zod report
+      // one branch's detail ("expected string, received undefined"); state the rule instead.
+      const reason = property === "passwordFrom" ? PASSWORD_SOURCE_RULE : reasonFor(issue);
+      failures.push({ property, reason });
     }
   }
   if (failures.length > 0) return { ok: false, failures: dedupe(failures) };

@@ -153,7 +153,8 @@ export class HttpTransport {
     secrets: string[],
     attempt: number,
   ): Promise<
-    { ok: true; response: Omit<ApiResponse, "attempts"> } | { ok: false; error: VobizApiError; serverDelayMs?: number }
+    | { ok: true; response: Omit<ApiResponse, "attempts"> }
+    | { ok: false; error: VobizApiError; serverDelayMs?: number }
   > {
     const t0 = this.clock.now();
     let res: AxiosResponse<string>;
@@ -168,7 +169,9 @@ export class HttpTransport {
     } catch (err) {
       // Never keep the AxiosError: its config holds the auth headers and the request body.
       const networkCode = err instanceof AxiosError ? (err.code ?? "ERR_NETWORK") : "ERR_UNKNOWN";
-      this.log(`${req.method} ${req.path} -> ${networkCode} after ${this.clock.now() - t0} ms (attempt ${attempt})`);
+      this.log(
+        `${req.method} ${req.path} -> ${networkCode} after ${this.clock.now() - t0} ms (attempt ${attempt})`,
+      );
       if (networkCode === "ERR_BAD_RESPONSE") {
         // axios reports an oversized body this way; the request did reach the server.
         return {
@@ -196,7 +199,8 @@ export class HttpTransport {
     const parsed = parseJson(text);
     const envelope = apiErrorEnvelopeSchema.safeParse(parsed.ok ? parsed.value : undefined);
     const env = envelope.success ? envelope.data : undefined;
-    const requestId = headers["x-request-id"] ?? env?.requestId ?? env?.request_id ?? env?.api_id ?? undefined;
+    const requestId =
+      headers["x-request-id"] ?? env?.requestId ?? env?.request_id ?? env?.api_id ?? undefined;
     this.log(
       `${req.method} ${req.path} -> ${res.status} in ${this.clock.now() - t0} ms (attempt ${attempt}${
         requestId ? `, request ${requestId}` : ""
@@ -208,7 +212,14 @@ export class HttpTransport {
         return {
           ok: false,
           error: createResponseError(
-            { status: res.status, method: req.method, path: req.path, operation: req.operation, requestId, attempts: attempt },
+            {
+              status: res.status,
+              method: req.method,
+              path: req.path,
+              operation: req.operation,
+              requestId,
+              attempts: attempt,
+            },
             `response body is not JSON (${describeBody(text, headers["content-type"])})`,
           ),
         };
@@ -254,7 +265,11 @@ export class HttpTransport {
 function lowerCaseHeaders(h: Record<string, unknown>): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries(h ?? {})) {
-    out[k.toLowerCase()] = Array.isArray(v) ? v.join(", ") : v === undefined || v === null ? undefined : String(v);
+    out[k.toLowerCase()] = Array.isArray(v)
+      ? v.join(", ")
+      : v === undefined || v === null
+        ? undefined
+        : String(v);
   }
   return out;
 }

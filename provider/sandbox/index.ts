@@ -1,0 +1,29 @@
+/**
+ * A local, faithful sandbox of the Vobiz credentials API: a real HTTP server on loopback with
+ * fault injection, a request journal and a control API. See `startSandbox`.
+ */
+export { startSandbox, DEFAULT_AUTH_ID, DEFAULT_HOST, MAX_BODY_BYTES } from "./server";
+export type {
+  Sandbox,
+  SandboxAccount,
+  SandboxCredential,
+  SandboxCredentialInput,
+  SandboxCredentialPatch,
+  SandboxOptions,
+  StartupAccount,
+} from "./types";
+export { SandboxError, ERROR_CODES, type ErrorEnvelope } from "./errors";
+export { DEFAULT_SWITCHES, type ListTotalField, type SandboxSwitches } from "./switches";
+export { DEFAULT_SEED, mulberry32, type FaultRule, type FaultRuleState } from "./faults";
+export { MASK, type AppliedFault, type FaultKind, type JournalEntry, type JournalFilter } from "./journal";
+export { API_BASE_PATH, type RouteName } from "./routes";
+export { CONTROL_BASE_PATH } from "./control";
+export { REALM_DOMAIN, REDACTED_PASSWORD, type CredentialList, type CredentialObject } from "./api";
+export {
+  DESCRIPTION_MAX_LENGTH,
+  LIST_DEFAULT_LIMIT,
+  LIST_MAX_LIMIT,
+  PASSWORD_MIN_LENGTH,
+  USERNAME_MAX_LENGTH,
+  USERNAME_PATTERN,
+} from "./validation";

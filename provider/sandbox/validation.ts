@@ -1,0 +1,263 @@
+/**
+ * Request validation: the field rules of the credentials API, with every limit in a named constant.
+ * Malformed or non-object bodies are 400s, rule failures are 422 `VALIDATION_ERROR` whose
+ * `details` name the field and rule (`{ field: "password", rule: "min_length", min: 8 }`).
+ */
+import { ERROR_CODES, SandboxError } from "./errors";
+
+/** Username characters (Console rule): letters, digits, `_` and `-`. */
+export const USERNAME_PATTERN = /^[A-Za-z0-9_-]+$/;
+/** No maximum is documented; the sandbox picks this one so over-long names fail visibly. */
+export const USERNAME_MAX_LENGTH = 255;
+/** Minimum password length (API docs). No upper bound is documented, so none is enforced. */
+export const PASSWORD_MIN_LENGTH = 8;
+/** No maximum is documented; the sandbox picks this one. */
+export const DESCRIPTION_MAX_LENGTH = 1024;
+/** Default `limit` of the list endpoint. */
+export const LIST_DEFAULT_LIMIT = 20;
+/** Largest `limit` of the list endpoint; larger values are clamped to it (not rejected). */
+export const LIST_MAX_LIMIT = 100;
+/** Account auth ids the sandbox accepts (they become a URL path segment). */
+export const AUTH_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+/** Longest auth token the sandbox accepts for an account. */
+export const AUTH_TOKEN_MAX_LENGTH = 256;
+
+/** Fields of a create request. */
+export interface CreateInput {
+  username: string;
+  password: string;
+  enabled?: boolean;
+  description?: string;
+}
+
+/** Fields of an update request; only the given ones change. */
+export interface UpdateInput {
+  password?: string;
+  enabled?: boolean;
+  description?: string;
+}
+
+/** An out-of-band change (as in the Vobiz console): the update fields plus the `inUse` flag. */
+export interface CredentialPatch extends UpdateInput {
+  /** "In use by active calls": the API's delete answers 409 while it is set. */
+  inUse?: boolean;
+}
+
+/** One failed rule, as reported in `error.details`. */
+export interface FieldProblem {
+  field: string;
+  rule: string;
+  [detail: string]: unknown;
+}
+
+const UPDATABLE_FIELDS = ["password", "enabled", "description"] as const;
+
+/** Parses a request body as a JSON object, or throws the 400 the API answers with. */
+export function parseJsonObject(text: string): Record<string, unknown> {
+  if (text.trim() === "") {
+    throw new SandboxError(400, ERROR_CODES.invalidJson, "Request body must be a JSON object");
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new SandboxError(400, ERROR_CODES.invalidJson, "Request body is not valid JSON");
+  }
+  return asObject(parsed);
+}
+
+/** Narrows a parsed body to a plain object, or throws 400 `INVALID_BODY`. */
+export function asObject(value: unknown): Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new SandboxError(400, ERROR_CODES.invalidBody, "Request body must be a JSON object");
+  }
+  return value as Record<string, unknown>;
+}
+
+/**
+ * Validates a create body. `acceptExtraFields` allows `enabled` and `description` besides
+ * `username` and `password`; any other field is a 400 `UNKNOWN_FIELD`.
+ */
+export function validateCreate(body: Record<string, unknown>, acceptExtraFields: boolean): CreateInput {
+  const allowed = acceptExtraFields
+    ? ["username", "password", "enabled", "description"]
+    : ["username", "password"];
+  rejectUnknownFields(body, allowed);
+  const problems = [
+    ...checkUsername(body.username),
+    ...checkPassword(body.password, true),
+    ...checkEnabled(body.enabled),
+    ...checkDescription(body.description),
+  ];
+  throwIfProblems(problems);
+  const input: CreateInput = { username: body.username as string, password: body.password as string };
+  if (body.enabled !== undefined) input.enabled = body.enabled as boolean;
+  if (body.description !== undefined) input.description = body.description as string;
+  return input;
+}
+
+/**
+ * Validates an update body: any non-empty subset of `password`, `enabled` and `description`.
+ * `username` is immutable (400 `IMMUTABLE_FIELD`); other fields are 400 `UNKNOWN_FIELD`.
+ * `extraFields` are further names the caller handles itself (e.g. the control API's `inUse`).
+ */
+export function validateUpdate(
+  body: Record<string, unknown>,
+  extraFields: readonly string[] = [],
+): UpdateInput {
+  if (body.username !== undefined) {
+    throw new SandboxError(
+      400,
+      ERROR_CODES.immutableField,
+      "username cannot be changed; create a new credential",
+      {
+        field: "username",
+      },
+    );
+  }
+  rejectUnknownFields(body, [...UPDATABLE_FIELDS, ...extraFields]);
+  const given = [...UPDATABLE_FIELDS, ...extraFields].filter((f) => body[f] !== undefined);
+  if (given.length === 0) {
+    throwIfProblems([{ field: "body", rule: "at_least_one_of", fields: [...UPDATABLE_FIELDS] }]);
+  }
+  throwIfProblems([
+    ...checkPassword(body.password, false),
+    ...checkEnabled(body.enabled),
+    ...checkDescription(body.description),
+  ]);
+  const input: UpdateInput = {};
+  if (body.password !== undefined) input.password = body.password as string;
+  if (body.enabled !== undefined) input.enabled = body.enabled as boolean;
+  if (body.description !== undefined) input.description = body.description as string;
+  return input;
+}
+
+/**
+ * Validates an out-of-band change: the update fields (same rules as the API) plus `inUse`
+ * (also accepted as `in_use`). Unlike the API's update, `inUse` alone is a valid change.
+ */
+export function validateConsolePatch(raw: Record<string, unknown>): CredentialPatch {
+  const { inUse, in_use, ...rest } = raw;
+  const flag = inUse ?? in_use;
+  if (flag !== undefined && typeof flag !== "boolean") {
+    throwIfProblems([{ field: "inUse", rule: "type", expected: "boolean" }]);
+  }
+  const patch: CredentialPatch =
+    Object.keys(rest).length > 0 || flag === undefined ? validateUpdate(rest) : {};
+  if (typeof flag === "boolean") patch.inUse = flag;
+  return patch;
+}
+
+/** Parses `limit` and `offset` of the list endpoint; `limit` above the maximum is clamped. */
+export function parseListQuery(query: URLSearchParams): { limit: number; offset: number } {
+  const limit = parseNonNegativeInt(query, "limit", LIST_DEFAULT_LIMIT, 1);
+  const offset = parseNonNegativeInt(query, "offset", 0, 0);
+  return { limit: Math.min(limit, LIST_MAX_LIMIT), offset };
+}
+
+/** Validates an account's auth id and token (programmatic and control API). */
+export function validateAccount(
+  value: unknown,
+  tokenRequired: boolean,
+): { authId: string; authToken?: string } {
+  const body = asObject(value);
+  rejectUnknownFields(body, ["authId", "authToken"]);
+  const problems: FieldProblem[] = [];
+  if (typeof body.authId !== "string" || !AUTH_ID_PATTERN.test(body.authId)) {
+    problems.push({ field: "authId", rule: "pattern", pattern: AUTH_ID_PATTERN.source });
+  }
+  const token = body.authToken;
+  if (token === undefined ? tokenRequired : typeof token !== "string" || token.length === 0) {
+    problems.push({ field: "authToken", rule: "required" });
+  } else if (typeof token === "string" && token.length > AUTH_TOKEN_MAX_LENGTH) {
+    problems.push({ field: "authToken", rule: "max_length", max: AUTH_TOKEN_MAX_LENGTH });
+  }
+  throwIfProblems(problems);
+  return { authId: body.authId as string, ...(typeof token === "string" ? { authToken: token } : {}) };
+}
+
+function rejectUnknownFields(body: Record<string, unknown>, allowed: readonly string[]): void {
+  const unknown = Object.keys(body).find((k) => !allowed.includes(k));
+  if (unknown !== undefined) {
+    throw new SandboxError(400, ERROR_CODES.unknownField, `Unknown field "${unknown}"`, {
+      field: unknown,
+      allowed: [...allowed],
+    });
+  }
+}
+
+function throwIfProblems(problems: FieldProblem[]): void {
+  if (problems.length === 0) return;
+  const [first] = problems;
+  throw new SandboxError(422, ERROR_CODES.validation, describe(first), { ...first, errors: problems });
+}
+
+function describe(p: FieldProblem): string {
+  switch (p.rule) {
+    case "required":
+      return `${p.field} is required`;
+    case "type":
+      return `${p.field} must be a ${String(p.expected)}`;
+    case "min_length":
+      return `${p.field} must be at least ${String(p.min)} characters`;
+    case "max_length":
+      return `${p.field} must be at most ${String(p.max)} characters`;
+    case "pattern":
+      return `${p.field} may contain only letters, digits, "_" and "-"`;
+    case "at_least_one_of":
+      return `Give at least one of ${(p.fields as string[]).join(", ")}`;
+    default:
+      return `${p.field} is invalid`;
+  }
+}
+
+/** Length in code points, so a password of 8 emoji is 8 characters long. */
+function length(s: string): number {
+  return [...s].length;
+}
+
+function checkUsername(v: unknown): FieldProblem[] {
+  if (v === undefined || v === null || v === "") return [{ field: "username", rule: "required" }];
+  if (typeof v !== "string") return [{ field: "username", rule: "type", expected: "string" }];
+  if (length(v) > USERNAME_MAX_LENGTH)
+    return [{ field: "username", rule: "max_length", max: USERNAME_MAX_LENGTH }];
+  if (!USERNAME_PATTERN.test(v))
+    return [{ field: "username", rule: "pattern", pattern: USERNAME_PATTERN.source }];
+  return [];
+}
+
+function checkPassword(v: unknown, required: boolean): FieldProblem[] {
+  if (v === undefined) return required ? [{ field: "password", rule: "required" }] : [];
+  if (typeof v !== "string") return [{ field: "password", rule: "type", expected: "string" }];
+  if (length(v) < PASSWORD_MIN_LENGTH)
+    return [{ field: "password", rule: "min_length", min: PASSWORD_MIN_LENGTH }];
+  return [];
+}
+
+function checkEnabled(v: unknown): FieldProblem[] {
+  if (v === undefined || typeof v === "boolean") return [];
+  return [{ field: "enabled", rule: "type", expected: "boolean" }];
+}
+
+function checkDescription(v: unknown): FieldProblem[] {
+  if (v === undefined) return [];
+  if (typeof v !== "string") return [{ field: "description", rule: "type", expected: "string" }];
+  if (length(v) > DESCRIPTION_MAX_LENGTH) {
+    return [{ field: "description", rule: "max_length", max: DESCRIPTION_MAX_LENGTH }];
+  }
+  return [];
+}
+
+function parseNonNegativeInt(query: URLSearchParams, name: string, fallback: number, min: number): number {
+  const raw = query.get(name);
+  if (raw === null || raw === "") return fallback;
+  const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(n) || n < min) {
+    throw new SandboxError(400, ERROR_CODES.invalidQuery, `${name} must be an integer of at least ${min}`, {
+      field: name,
+      rule: "integer",
+      min,
+    });
+  }
+  return n;
+}

@@ -1,0 +1,242 @@
+/**
+ * Runs the real Pulumi CLI against a project: a fresh `file://` backend, passphrase secrets and
+ * a private PULUMI_HOME and TMPDIR per workspace, no Pulumi Cloud. Every command's output is kept
+ * so the secret scanner can search all of it afterwards.
+ */
+import { execFileSync, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { E2E_ROOT, REPO_ROOT } from "./installedPackage";
+
+/** The directory holding `pulumi` (set by scripts/with-pulumi.sh, or provisioned on demand). */
+export function pulumiCliDir(): string {
+  if (process.env.PULUMI_CLI_DIR) return process.env.PULUMI_CLI_DIR;
+  const dir = execFileSync("bash", [path.join(REPO_ROOT, "scripts", "pulumi-cli.sh")], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  }).trim();
+  process.env.PULUMI_CLI_DIR = dir;
+  return dir;
+}
+
+export interface RunResult {
+  args: string[];
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+}
+
+export interface RunOptions {
+  /** Extra environment for this command only. */
+  env?: Record<string, string | undefined>;
+  /** Fail the test when the command exits non-zero (default true). */
+  check?: boolean;
+  /** Kill the command after this many ms (default 300 000). */
+  timeoutMs?: number;
+  /** Written to the command's stdin (e.g. a secret config value, kept off the command line). */
+  input?: string;
+  /** Called with the child once spawned (to interrupt it). */
+  onSpawn?: (child: import("node:child_process").ChildProcess) => void;
+}
+
+export interface WorkspaceOptions {
+  /** Name of the scratch folder. */
+  name: string;
+  /** Directory that holds node_modules with the packed package (see ensureConsumer). */
+  consumerDir: string;
+  /** Files of the project (relative path -> content); Pulumi.yaml is written if absent. */
+  files?: Record<string, string>;
+  /** Copy an example project from the repo instead (e.g. "examples/basic"). */
+  copyFrom?: string;
+  /** Stack name; default "dev". */
+  stack?: string;
+  /** Environment for every command (e.g. VOBIZ_* for the provider process). */
+  env?: Record<string, string | undefined>;
+}
+
+/** Variables of the caller's environment that must never leak into a test's engine. */
+const SCRUBBED_ENV = [
+  "VOBIZ_AUTH_ID",
+  "VOBIZ_AUTH_TOKEN",
+  "VOBIZ_BASE_URL",
+  "VOBIZ_DEBUG",
+  "PULUMI_ACCESS_TOKEN",
+  "PULUMI_BACKEND_URL",
+  "PULUMI_CONFIG_PASSPHRASE_FILE",
+];
+
+export class PulumiWorkspace {
+  readonly dir: string;
+  readonly root: string;
+  readonly stack: string;
+  readonly passphrase = `e2e-${randomBytes(12).toString("hex")}`;
+  /** Every command run so far, with its full output. */
+  readonly history: RunResult[] = [];
+  private readonly baseEnv: NodeJS.ProcessEnv;
+
+  constructor(options: WorkspaceOptions) {
+    this.stack = options.stack ?? "dev";
+    this.root = fs.mkdtempSync(path.join(E2E_ROOT, `ws-${options.name}-`));
+    // The project lives below the consumer directory so node resolves the installed package.
+    this.dir = fs.mkdtempSync(path.join(options.consumerDir, `proj-${options.name}-`));
+    if (options.copyFrom) copyProject(path.join(REPO_ROOT, options.copyFrom), this.dir);
+    for (const [rel, content] of Object.entries(options.files ?? {})) {
+      fs.mkdirSync(path.dirname(path.join(this.dir, rel)), { recursive: true });
+      fs.writeFileSync(path.join(this.dir, rel), content);
+    }
+    if (!fs.existsSync(path.join(this.dir, "Pulumi.yaml"))) {
+      fs.writeFileSync(path.join(this.dir, "Pulumi.yaml"), `name: ${options.name}\nruntime: nodejs\n`);
+    }
+    for (const d of ["backend", "home", "tmp"]) fs.mkdirSync(path.join(this.root, d), { recursive: true });
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    for (const k of SCRUBBED_ENV) delete env[k];
+    Object.assign(env, {
+      PATH: `${pulumiCliDir()}${path.delimiter}${process.env.PATH ?? ""}`,
+      PULUMI_BACKEND_URL: `file://${path.join(this.root, "backend")}`,
+      PULUMI_HOME: path.join(this.root, "home"),
+      PULUMI_CONFIG_PASSPHRASE: this.passphrase,
+      PULUMI_SKIP_UPDATE_CHECK: "1",
+      PULUMI_SKIP_CONFIRMATIONS: "1",
+      PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true",
+      PULUMI_NODEJS_TRANSPILE_ONLY: "true",
+      TMPDIR: path.join(this.root, "tmp"),
+      NO_COLOR: "1",
+      ...(options.env ?? {}),
+    });
+    this.baseEnv = env;
+  }
+
+  /** Runs `pulumi <args>` in the project directory. */
+  async run(args: string[], options: RunOptions = {}): Promise<RunResult> {
+    const env = { ...this.baseEnv, ...(options.env ?? {}) };
+    for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
+    const started = Date.now();
+    const child = spawn("pulumi", [...args, "--non-interactive"], { cwd: this.dir, env });
+    child.stdin.end(options.input ?? "");
+    options.onSpawn?.(child);
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 300_000);
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+      child.on("close", (c, s) => resolve([c, s])),
+    );
+    clearTimeout(timer);
+    const result: RunResult = { args, code, signal, stdout, stderr, durationMs: Date.now() - started };
+    this.history.push(result);
+    if ((options.check ?? true) && code !== 0) {
+      throw new Error(
+        `pulumi ${args.join(" ")} exited ${code ?? signal}\n--- stdout\n${stdout}\n--- stderr\n${stderr}`,
+      );
+    }
+    return result;
+  }
+
+  /** `pulumi stack init` (idempotent per workspace). */
+  async init(): Promise<void> {
+    await this.run(["stack", "init", this.stack]);
+  }
+
+  async setConfig(key: string, value: string, options: { secret?: boolean } = {}): Promise<void> {
+    // The value goes through stdin, never the command line (which error messages would show).
+    await this.run(["config", "set", key, ...(options.secret ? ["--secret"] : ["--plaintext"])], {
+      input: value,
+    });
+  }
+
+  up(options?: RunOptions): Promise<RunResult> {
+    return this.run(["up", "--yes", "--skip-preview", "--diff"], options);
+  }
+
+  preview(options?: RunOptions & { expectNoChanges?: boolean }): Promise<RunResult> {
+    const extra = options?.expectNoChanges ? ["--expect-no-changes"] : [];
+    return this.run(["preview", "--diff", ...extra], options);
+  }
+
+  refresh(options?: RunOptions): Promise<RunResult> {
+    return this.run(["refresh", "--yes", "--skip-preview"], options);
+  }
+
+  destroy(options?: RunOptions): Promise<RunResult> {
+    return this.run(["destroy", "--yes", "--skip-preview"], options);
+  }
+
+  /** `pulumi stack output --json` (secrets shown only when asked). */
+  async outputs(showSecrets = false): Promise<Record<string, unknown>> {
+    const r = await this.run(["stack", "output", "--json", ...(showSecrets ? ["--show-secrets"] : [])]);
+    return JSON.parse(r.stdout) as Record<string, unknown>;
+  }
+
+  /** `pulumi stack export`, parsed, and its raw text. */
+  async exportStack(showSecrets = false): Promise<{ text: string; deployment: StackDeployment }> {
+    const r = await this.run(["stack", "export", ...(showSecrets ? ["--show-secrets"] : [])]);
+    return {
+      text: r.stdout,
+      deployment: (JSON.parse(r.stdout) as { deployment: StackDeployment }).deployment,
+    };
+  }
+
+  /** The VobizCredential resources in state. */
+  async credentialsInState(): Promise<StateResource[]> {
+    const { deployment } = await this.exportStack();
+    return (deployment.resources ?? []).filter((r) => r.type === "pulumi-nodejs:dynamic/vobiz:Credential");
+  }
+
+  /** Every file written under the workspace and project (state, config, logs), for the scanner. */
+  files(): string[] {
+    const out: string[] = [];
+    const walk = (d: string): void => {
+      if (!fs.existsSync(d)) return;
+      for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+        const p = path.join(d, e.name);
+        if (e.isDirectory()) {
+          if (e.name !== "node_modules" && e.name !== "plugins") walk(p);
+        } else if (e.isFile()) out.push(p);
+      }
+    };
+    walk(this.root);
+    walk(this.dir);
+    return out;
+  }
+
+  /** Writes a project file (e.g. a spec the program reads). */
+  writeFile(rel: string, content: string): void {
+    fs.writeFileSync(path.join(this.dir, rel), content);
+  }
+
+  /** Removes the scratch directories. */
+  cleanup(): void {
+    fs.rmSync(this.dir, { recursive: true, force: true });
+    fs.rmSync(this.root, { recursive: true, force: true });
+  }
+}
+
+export interface StateResource {
+  urn: string;
+  type: string;
+  id?: string;
+  inputs?: Record<string, unknown>;
+  outputs?: Record<string, unknown>;
+  additionalSecretOutputs?: string[];
+}
+
+export interface StackDeployment {
+  resources?: StateResource[];
+  pending_operations?: unknown[];
+}
+
+function copyProject(from: string, to: string): void {
+  for (const e of fs.readdirSync(from, { withFileTypes: true })) {
+    if (e.name === "node_modules" || (e.name.startsWith("Pulumi.") && e.name !== "Pulumi.yaml")) continue;
+    const src = path.join(from, e.name);
+    const dst = path.join(to, e.name);
+    if (e.isDirectory()) {
+      fs.mkdirSync(dst, { recursive: true });
+      copyProject(src, dst);
+    } else fs.copyFileSync(src, dst);
+  }
+}

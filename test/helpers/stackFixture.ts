@@ -1,0 +1,165 @@
+/**
+ * Reusable end-to-end fixture: a local Vobiz sandbox on loopback plus a Pulumi workspace running
+ * the spec program (test/e2e/programs/spec) from the installed package, configured through stack
+ * config exactly as a user would (`vobiz:authId`, secret `vobiz:authToken`, `vobiz:baseUrl`).
+ *
+ * Named checks that scenarios share, in the spirit of the Terraform AWS provider's acctest
+ * helpers: `expectCleanPreview` (the plan after an apply is empty and sends no write),
+ * `deleteOutOfBand` (the "disappears" check's first half), `expectNoSecretsLeaked`.
+ */
+import { randomBytes } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { startSandbox, type JournalEntry, type Sandbox, type SandboxOptions } from "../../provider/sandbox";
+import { PulumiWorkspace, type RunResult } from "./engine";
+import { ensureConsumer, REPO_ROOT } from "./installedPackage";
+import { describeHits, scanWorkspace } from "./secretScanner";
+
+export const SPEC_PROGRAM = fs.readFileSync(
+  path.join(REPO_ROOT, "test", "e2e", "programs", "spec", "index.ts"),
+  "utf8",
+);
+
+/** One credential of the spec program's spec.json. */
+export interface SpecEntry {
+  username: unknown;
+  passwordKey?: string;
+  password?: unknown;
+  generatedPassword?: boolean;
+  passwordFrom?: { config: string } | { env: string };
+  passwordVersion?: number;
+  enabled?: unknown;
+  description?: unknown;
+  adoptExisting?: boolean;
+  extra?: Record<string, unknown>;
+}
+
+export interface StackFixture {
+  sandbox: Sandbox;
+  ws: PulumiWorkspace;
+  authId: string;
+  authToken: string;
+  /** Every plain secret the scenario used, by label (for the scanner). */
+  secrets: Record<string, string>;
+  /** Writes spec.json. */
+  spec(entries: Record<string, SpecEntry>): void;
+  /** Sets a password as secret stack config and registers it with the scanner; returns it. */
+  password(key: string, value?: string): Promise<string>;
+  /** API requests the sandbox saw since the last call of `takeRequests` (or the start). */
+  takeRequests(): JournalEntry[];
+  /** Credentials of the fixture's account on the sandbox. */
+  live(): ReturnType<Sandbox["credentials"]["list"]>;
+  /** Fails when any secret appears in anything the run produced. */
+  expectNoSecretsLeaked(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface StackFixtureOptions {
+  name: string;
+  sandbox?: SandboxOptions;
+  /** Reuse a running sandbox (e.g. two stacks against one sandbox). */
+  sharedSandbox?: Sandbox;
+  /** Account of this stack (default a fresh one). */
+  account?: { authId: string; authToken: string };
+  /** Environment for the engine and provider processes. */
+  env?: Record<string, string | undefined>;
+  /** Files to add to the project (default: the spec program). */
+  files?: Record<string, string>;
+  copyFrom?: string;
+}
+
+export function randomToken(prefix = "tok"): string {
+  return `${prefix}_${randomBytes(18).toString("hex")}`;
+}
+
+export async function createStackFixture(options: StackFixtureOptions): Promise<StackFixture> {
+  const authId = options.account?.authId ?? `MA_${randomBytes(5).toString("hex").toUpperCase()}`;
+  const authToken = options.account?.authToken ?? randomToken();
+  const sandbox =
+    options.sharedSandbox ?? (await startSandbox({ ...options.sandbox, accounts: [{ authId, authToken }] }));
+  if (options.sharedSandbox) sandbox.accounts.add({ authId, authToken });
+  const consumerDir = ensureConsumer();
+  const ws = new PulumiWorkspace({
+    name: options.name,
+    consumerDir,
+    files: options.copyFrom
+      ? options.files
+      : { "index.ts": SPEC_PROGRAM, "spec.json": "{}", ...(options.files ?? {}) },
+    copyFrom: options.copyFrom,
+    env: options.env,
+  });
+  await ws.init();
+  await ws.setConfig("vobiz:authId", authId);
+  await ws.setConfig("vobiz:authToken", authToken, { secret: true });
+  await ws.setConfig("vobiz:baseUrl", sandbox.baseUrl);
+  const secrets: Record<string, string> = { "auth token": authToken };
+  let lastSeq = Math.max(0, ...sandbox.journal.entries().map((e) => e.seq));
+  const fixture: StackFixture = {
+    sandbox,
+    ws,
+    authId,
+    authToken,
+    secrets,
+    spec(entries) {
+      ws.writeFile("spec.json", JSON.stringify(entries, null, 2));
+    },
+    async password(key, value) {
+      const v = value ?? `Pw-${key}-${randomBytes(9).toString("base64url")}`;
+      secrets[`password ${key}`] = v;
+      await ws.setConfig(key, v, { secret: true });
+      return v;
+    },
+    takeRequests() {
+      const fresh = sandbox.journal.entries({ since: lastSeq });
+      for (const e of fresh) lastSeq = Math.max(lastSeq, e.seq);
+      return fresh.filter((e) => e.authId === authId);
+    },
+    live() {
+      return sandbox.credentials.list(authId);
+    },
+    async expectNoSecretsLeaked() {
+      const hits = await scanWorkspace(ws, secrets, {
+        "sandbox journal": JSON.stringify(sandbox.journal.entries()),
+      });
+      if (hits.length > 0) throw new Error(`secrets leaked:\n${describeHits(hits)}`);
+    },
+    async close() {
+      if (!options.sharedSandbox) await sandbox.stop();
+      if (!process.env.PULUMI_VOBIZ_KEEP_E2E) ws.cleanup();
+    },
+  };
+  return fixture;
+}
+
+/** Method + path of journal entries, e.g. `POST /api/v1/account/MA_X/credentials`. */
+export function calls(entries: JournalEntry[]): string[] {
+  return entries.map((e) => `${e.method} ${e.path}`);
+}
+
+/** Counts journal entries by method. */
+export function countByMethod(entries: JournalEntry[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const e of entries) out[e.method] = (out[e.method] ?? 0) + 1;
+  return out;
+}
+
+/** Writes (non-GET) requests among journal entries. */
+export function writes(entries: JournalEntry[]): JournalEntry[] {
+  return entries.filter((e) => e.method !== "GET");
+}
+
+/** The plan right after an apply is empty and costs no write request. */
+export async function expectCleanPreview(f: StackFixture): Promise<RunResult> {
+  f.takeRequests();
+  const r = await f.ws.preview({ expectNoChanges: true });
+  const sent = f.takeRequests();
+  if (writes(sent).length > 0) throw new Error(`preview sent writes: ${calls(sent).join(", ")}`);
+  return r;
+}
+
+/** Deletes a credential behind Pulumi's back, as a person in the Vobiz console would. */
+export function deleteOutOfBand(f: StackFixture, username: string): void {
+  const c = f.live().find((x) => x.username === username);
+  if (!c) throw new Error(`no live credential ${username}`);
+  f.sandbox.credentials.delete(f.authId, c.id);
+}
