@@ -360,3 +360,27 @@ function outputsOf(
 
 /** The provider instance the resource class uses (through the serialized provider). */
 export const vobizCredentialProvider: VobizCredentialProvider = createCredentialProvider();
+
+/** Inputs whose value the engine would print next to a check failure ("property X value {...}"). */
+const ENGINE_ECHOED_SECRETS = new Set(["password"]);
+
+/**
+ * The provider as the engine drives it (through the serialized provider). Identical to
+ * {@link vobizCredentialProvider} except that a check failure of a secret input is reported
+ * without a property name: the engine prints the value of a failing property next to the reason
+ * (even a secret one), so the property is named in the reason instead.
+ */
+export const engineCredentialProvider: VobizCredentialProvider = {
+  ...vobizCredentialProvider,
+  async check(olds, news) {
+    const result = await vobizCredentialProvider.check(olds, news);
+    if (!result.failures) return result;
+    return {
+      failures: result.failures.map((f) =>
+        ENGINE_ECHOED_SECRETS.has(f.property.split(".")[0])
+          ? { property: "", reason: `${f.property} ${f.reason}` }
+          : f,
+      ),
+    };
+  },
+};

@@ -78,13 +78,10 @@ export class VobizCredential extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: VobizCredentialArgs, opts?: pulumi.CustomResourceOptions) {
     const props: pulumi.Inputs = {
-      username: args.username,
+      // Every given property is passed on, so `check` can reject a misspelt one (JavaScript
+      // programs and casts get past the type checker) instead of silently ignoring it.
+      ...args,
       password: args.password === undefined ? undefined : pulumi.secret(args.password),
-      passwordFrom: args.passwordFrom,
-      passwordVersion: args.passwordVersion,
-      enabled: args.enabled,
-      description: args.description,
-      adoptExisting: args.adoptExisting,
       // Outputs only: declared so the engine exposes them on the resource.
       realm: undefined,
       accountId: undefined,

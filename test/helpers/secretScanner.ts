@@ -33,7 +33,8 @@ export function scanTexts(secrets: Record<string, string>, texts: Record<string,
 }
 
 /**
- * Scans everything a workspace produced: the output of every command it ran, every file under
+ * Scans everything a workspace produced: the output of every command it ran (but those asked to
+ * reveal secrets with --show-secrets), every file under
  * its directories, a fresh `pulumi stack export` (secrets hidden), plus any extra texts (e.g. the
  * sandbox journal as JSON).
  */
@@ -46,6 +47,7 @@ export async function scanWorkspace(
   const exported = await ws.run(["stack", "export"], { check: false });
   texts["pulumi stack export"] = exported.stdout;
   ws.history.forEach((r, i) => {
+    if (r.args.includes("--show-secrets")) return; // asked to reveal secrets, by design
     texts[`#${i} pulumi ${r.args.join(" ")} (stdout)`] = r.stdout;
     texts[`#${i} pulumi ${r.args.join(" ")} (stderr)`] = r.stderr;
   });

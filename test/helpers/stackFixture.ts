@@ -32,6 +32,7 @@ export interface SpecEntry {
   description?: unknown;
   adoptExisting?: boolean;
   extra?: Record<string, unknown>;
+  importId?: string;
 }
 
 export interface StackFixture {

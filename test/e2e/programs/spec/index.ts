@@ -16,6 +16,8 @@ interface Entry {
   description?: unknown;
   adoptExisting?: boolean;
   extra?: Record<string, unknown>;
+  /** Sets the `import` resource option (to show that dynamic resources cannot be imported). */
+  importId?: string;
 }
 
 /** A trivial dynamic resource whose output is unknown until it is created. */
@@ -55,7 +57,7 @@ for (const [name, e] of Object.entries(spec)) {
     adoptExisting: e.adoptExisting,
     ...(e.extra ?? {}),
   } as VobizCredentialArgs;
-  const c = new VobizCredential(name, args);
+  const c = new VobizCredential(name, args, e.importId ? { import: e.importId } : undefined);
   result[name] = pulumi
     .all([c.id, c.username, c.realm, c.enabled, c.createdAt])
     .apply(([id, username, realm, enabled, createdAt]) => ({ id, username, realm, enabled, createdAt }));
