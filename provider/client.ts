@@ -82,6 +82,8 @@ export interface ReadOptions {
 
 interface Snapshot {
   startedAt: number;
+  /** How many writes this client had completed when the scan started. */
+  writes: number;
   promise: Promise<Credential[]>;
   /** True for a scan started to confirm misses; its misses are final. */
   confirmation?: boolean;
@@ -96,8 +98,11 @@ export class VobizClient {
   private readonly tuning: VobizClientTuning;
   private readonly clock: Clock;
   private snapshot?: Snapshot;
-  /** When our last write completed; snapshots started before it are stale. */
-  private lastWriteAt = -Infinity;
+  /**
+   * Writes completed by this client; a snapshot started before the latest one is stale. A count,
+   * not a time: a scan and a write within the same millisecond must still be ordered.
+   */
+  private writes = 0;
 
   /** Resolves the connection settings now: a missing Auth ID or Token throws before any request. */
   constructor(options: VobizClientOptions = {}) {
@@ -148,7 +153,8 @@ export class VobizClient {
    * Creates a credential (`POST {username, password}`). An ambiguous failure (timeout, dropped
    * connection, 5xx, or a 409 on a retry) is reconciled by a fresh look-up of the username: a
    * credential created no earlier than the first attempt (within the clock-skew allowance) is
-   * ours and is returned; otherwise the create is retried within the retry budget.
+   * taken (with one PUT of the password, so it is certainly in the declared state) and returned;
+   * otherwise the create is retried within the retry budget.
    */
   async createCredential(input: { username: string; password: string }): Promise<Credential> {
     const firstAttemptAt = this.clock.now();
@@ -164,7 +170,7 @@ export class VobizClient {
       try {
         const res = await this.transport.send(req);
         this.markWrite();
-        return this.parseCredential(res.data, req, res.requestId);
+        return this.parseCredential(res.data, req, res.status, res.requestId);
       } catch (err) {
         if (!(err instanceof VobizApiError)) throw err;
         const ambiguous = isAmbiguous(err) || (err.status === 409 && attempt > 1);
@@ -174,7 +180,12 @@ export class VobizClient {
           notOlderThan: this.clock.now(),
         });
         if (existing) {
-          if (this.createdSince(existing, firstAttemptAt)) return existing;
+          // Created since our first attempt: most likely ours. Setting the password makes that
+          // certain (if someone else created the same username in that window, the declared
+          // password is what it now has, and the state is true either way).
+          if (this.createdSince(existing, firstAttemptAt)) {
+            return this.updateCredential(existing.id, { password: input.password });
+          }
           throw createApiError({
             status: 409,
             code: "DUPLICATE_USERNAME",
@@ -238,15 +249,15 @@ export class VobizClient {
 
   private snapshotFor(options: ReadOptions): Snapshot {
     const now = this.clock.now();
-    const floor = Math.max(options.notOlderThan ?? now - this.tuning.listCacheTtlMs, this.lastWriteAt);
+    const floor = options.notOlderThan ?? now - this.tuning.listCacheTtlMs;
     const s = this.snapshot;
-    if (s && s.startedAt >= floor) return s;
+    if (s && s.startedAt >= floor && s.writes === this.writes) return s;
     return this.startScan(now);
   }
 
   private startScan(startedAt: number): Snapshot {
     const promise = this.scanAll();
-    const snapshot: Snapshot = { startedAt, promise };
+    const snapshot: Snapshot = { startedAt, writes: this.writes, promise };
     this.snapshot = snapshot;
     promise.catch(() => {
       if (this.snapshot === snapshot) this.snapshot = undefined;
@@ -262,8 +273,14 @@ export class VobizClient {
       const page = await this.listCredentialsPage({ limit, offset });
       for (const c of page.credentials) byId.set(c.id, c);
       offset += page.credentials.length;
-      if (page.credentials.length === 0 || page.credentials.length < limit) break;
-      if (page.total !== undefined && offset >= page.total) break;
+      if (page.credentials.length === 0) break;
+      if (page.total !== undefined) {
+        if (offset >= page.total) break;
+      } else if (page.credentials.length < Math.min(limit, page.limit || limit)) {
+        // No total: a short page is the last. The server may cap pages below the limit asked
+        // for (the docs give no maximum); its `meta.limit` then says what a full page is.
+        break;
+      }
     }
     return [...byId.values()];
   }
@@ -311,7 +328,7 @@ export class VobizClient {
     };
     try {
       const res = await this.transport.send(req);
-      return this.parseCredential(res.data, req, res.requestId);
+      return this.parseCredential(res.data, req, res.status, res.requestId);
     } finally {
       this.markWrite();
     }
@@ -333,23 +350,23 @@ export class VobizClient {
   }
 
   private markWrite(): void {
-    this.lastWriteAt = this.clock.now();
+    this.writes++;
   }
 
   private createdSince(c: Credential, firstAttemptAt: number): boolean {
     if (!c.createdAt) return false;
-    const created = Date.parse(c.createdAt);
+    const created = parseUtcTimestamp(c.createdAt);
     return !Number.isNaN(created) && created >= firstAttemptAt - this.tuning.clockSkewMs;
   }
 
-  private parseCredential(data: unknown, req: ApiRequest, requestId?: string): Credential {
+  private parseCredential(data: unknown, req: ApiRequest, status: number, requestId?: string): Credential {
     // Some API generations wrap the object; accept `{ object: {...} }` and `{ data: {...} }` too.
     const candidate = unwrap(data);
     const parsed = apiCredentialSchema.safeParse(candidate);
     if (!parsed.success) {
       throw createResponseError(
         {
-          status: 200,
+          status,
           method: req.method,
           path: req.path,
           operation: req.operation as VobizOperation,
@@ -360,6 +377,16 @@ export class VobizClient {
     }
     return toCredential(parsed.data);
   }
+}
+
+/**
+ * Parses an API timestamp. The API's times are UTC; one without a zone designator
+ * (`2030-01-01T00:00:00`, `2030-01-01 00:00:00.123456`) is read as UTC, not in the local zone.
+ */
+function parseUtcTimestamp(text: string): number {
+  const t = text.trim();
+  const noZone = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(t);
+  return Date.parse(noZone ? `${t.replace(" ", "T")}Z` : t);
 }
 
 function unwrap(data: unknown): unknown {

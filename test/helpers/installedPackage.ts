@@ -58,7 +58,7 @@ export function packPackage(sourceDir = REPO_ROOT, destination = path.join(E2E_R
 }
 
 /**
- * A directory whose node_modules holds the packed pulumi-vobiz, @pulumi/pulumi and typescript,
+ * A directory whose node_modules holds the packed pulumi-vobiz, @pulumi/pulumi, typescript and yaml,
  * installed by npm exactly as a user installs them.
  */
 export function ensureConsumer(sourceDir = REPO_ROOT): string {
@@ -90,6 +90,7 @@ export function installInto(dir: string, tarball: string): void {
       tarball,
       `@pulumi/pulumi@${devVersion("@pulumi/pulumi")}`,
       `typescript@${devVersion("typescript")}`,
+      `yaml@${devVersion("yaml")}`, // used by examples/fleet
     ],
     { cwd: dir, stdio: ["ignore", "ignore", "inherit"] },
   );

@@ -67,6 +67,8 @@ export interface StackFixtureOptions {
   /** Files to add to the project (default: the spec program). */
   files?: Record<string, string>;
   copyFrom?: string;
+  /** Install directory to create the project in (default: the shared one of ensureConsumer). */
+  consumerDir?: string;
 }
 
 export function randomToken(prefix = "tok"): string {
@@ -79,7 +81,7 @@ export async function createStackFixture(options: StackFixtureOptions): Promise<
   const sandbox =
     options.sharedSandbox ?? (await startSandbox({ ...options.sandbox, accounts: [{ authId, authToken }] }));
   if (options.sharedSandbox) sandbox.accounts.add({ authId, authToken });
-  const consumerDir = ensureConsumer();
+  const consumerDir = options.consumerDir ?? ensureConsumer();
   const ws = new PulumiWorkspace({
     name: options.name,
     consumerDir,

@@ -1,0 +1,127 @@
+/**
+ * The examples under examples/ are real Pulumi projects; this suite runs each through the engine
+ * against the sandbox, installed from the packed package as a user installs it, so none can rot.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import {
+  countByMethod,
+  createStackFixture,
+  expectCleanPreview,
+  writes,
+  type StackFixture,
+} from "../helpers/stackFixture";
+
+jest.setTimeout(600_000);
+
+describe("examples/basic", () => {
+  let f: StackFixture;
+  beforeAll(async () => {
+    f = await createStackFixture({ name: "ex-basic", copyFrom: "examples/basic" });
+  });
+  afterAll(async () => {
+    await f?.close();
+  });
+
+  test("creates one credential and outputs its realm and username", async () => {
+    await f.password("sipPassword");
+    await f.ws.up();
+    const out = await f.ws.outputs();
+    const [live] = f.live();
+    expect(out).toMatchObject({ username: "office_desk", realm: live.realm, credentialId: live.id });
+    expect(live.description).toBe("Front desk phone");
+    await expectCleanPreview(f);
+    await f.ws.destroy();
+    expect(f.live()).toHaveLength(0);
+    await f.expectNoSecretsLeaked();
+  });
+});
+
+describe("examples/rotation", () => {
+  let f: StackFixture;
+  const gate = ["Gate-Pw-first-111", "Gate-Pw-second-222"];
+  beforeAll(async () => {
+    f = await createStackFixture({ name: "ex-rotation", copyFrom: "examples/rotation" });
+    f.secrets["gate password 1"] = gate[0];
+    f.secrets["gate password 2"] = gate[1];
+  });
+  afterAll(async () => {
+    await f?.close();
+  });
+
+  const byName = () => Object.fromEntries(f.live().map((c) => [c.username, c]));
+
+  test("rotates the stored password by config and the write-only one by version", async () => {
+    await f.password("deskPassword");
+    await f.ws.up({ env: { GATE_SIP_PASSWORD: gate[0] } });
+    expect(f.sandbox.credentials.verifyPassword(f.authId, byName().rotation_gate.id, gate[0])).toBe(true);
+
+    const desk = await f.password("deskPassword");
+    f.takeRequests();
+    await f.ws.up({ env: { GATE_SIP_PASSWORD: gate[0] } });
+    let w = writes(f.takeRequests());
+    expect(w.map((e) => [e.method, e.path, e.body])).toEqual([
+      ["PUT", `/api/v1/account/${f.authId}/credentials/${byName().rotation_desk.id}`, { password: "***" }],
+    ]);
+    expect(f.sandbox.credentials.verifyPassword(f.authId, byName().rotation_desk.id, desk)).toBe(true);
+
+    await f.ws.setConfig("passwordVersion", "2");
+    await f.ws.up({ env: { GATE_SIP_PASSWORD: gate[1] } });
+    w = writes(f.takeRequests());
+    expect(w.map((e) => [e.method, e.path, e.body])).toEqual([
+      ["PUT", `/api/v1/account/${f.authId}/credentials/${byName().rotation_gate.id}`, { password: "***" }],
+    ]);
+    expect(f.sandbox.credentials.verifyPassword(f.authId, byName().rotation_gate.id, gate[1])).toBe(true);
+    const shown = await f.ws.exportStack(true);
+    expect(shown.text).not.toContain(gate[0]);
+    expect(shown.text).not.toContain(gate[1]);
+    await f.ws.destroy({ env: { GATE_SIP_PASSWORD: gate[1] } });
+    await f.expectNoSecretsLeaked();
+  });
+});
+
+describe("examples/fleet (GitOps: credentials.yaml)", () => {
+  let f: StackFixture;
+  beforeAll(async () => {
+    f = await createStackFixture({ name: "ex-fleet", copyFrom: "examples/fleet" });
+  });
+  afterAll(async () => {
+    await f?.close();
+  });
+
+  test("creates what the file lists; an edit of the file is a reviewed, minimal change", async () => {
+    for (const k of ["receptionPassword", "salesPassword", "warehousePassword"]) await f.password(k);
+    f.takeRequests();
+    await f.ws.up();
+    expect(countByMethod(writes(f.takeRequests()))).toEqual({ POST: 4, PUT: 4 }); // each has a description
+    const live = Object.fromEntries(f.live().map((c) => [c.username, c]));
+    expect(Object.keys(live).sort()).toEqual(["reception", "sales_01", "sales_02", "warehouse"]);
+    expect(live.warehouse.enabled).toBe(false);
+    await expectCleanPreview(f);
+
+    // A pull request: enable the warehouse, drop sales_02, add a lobby phone.
+    const file = path.join(f.ws.dir, "credentials.yaml");
+    const yaml = fs
+      .readFileSync(file, "utf8")
+      .replace(/  - username: sales_02\n(    .*\n)+?(?=  - )/, "")
+      .replace("    enabled: false\n", "")
+      .concat("  - username: lobby\n    passwordKey: salesPassword\n");
+    fs.writeFileSync(file, yaml);
+    const preview = await f.ws.preview();
+    expect(preview.stdout).toMatch(/\+ 1 to create/);
+    expect(preview.stdout).toMatch(/~ 1 to update/);
+    expect(preview.stdout).toMatch(/- 1 to delete/);
+    f.takeRequests();
+    await f.ws.up();
+    expect(countByMethod(writes(f.takeRequests()))).toEqual({ POST: 1, PUT: 1, DELETE: 1 });
+    expect(
+      f
+        .live()
+        .map((c) => c.username)
+        .sort(),
+    ).toEqual(["lobby", "reception", "sales_01", "warehouse"]);
+    await f.ws.destroy();
+    expect(f.live()).toHaveLength(0);
+    await f.expectNoSecretsLeaked();
+  });
+});
