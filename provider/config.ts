@@ -118,5 +118,10 @@ function normaliseBaseUrl(raw: string): string {
       `The Vobiz base URL must not hold a user or password; put the Auth ID and Token in ${CONFIG_KEYS.authId} and ${CONFIG_KEYS.authToken}.`,
     );
   }
+  if (url.search || url.hash) {
+    throw new VobizConfigError(
+      `The Vobiz base URL must not hold a query or fragment (request paths are appended to it); set ${CONFIG_KEYS.baseUrl} or ${ENV_VARS.baseUrl} to e.g. ${DEFAULT_BASE_URL}.`,
+    );
+  }
   return url.toString().replace(/\/+$/, "");
 }

@@ -51,6 +51,7 @@ export {
 } from "./errors";
 export {
   UNKNOWN,
+  isUnknown,
   USERNAME_PATTERN,
   PASSWORD_MIN_LENGTH,
   REDACTED_PASSWORD,

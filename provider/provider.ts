@@ -16,6 +16,7 @@ import { VobizConfigError, VobizConflictError, VobizError, VobizNotFoundError } 
 import {
   characterCount,
   containsUnknown,
+  INPUT_NAMES,
   isUnknown,
   normaliseDescription,
   parseCredentialInputs,
@@ -364,6 +365,15 @@ export const vobizCredentialProvider: VobizCredentialProvider = createCredential
 /** Inputs whose value the engine would print next to a check failure ("property X value {...}"). */
 const ENGINE_ECHOED_SECRETS = new Set(["password"]);
 
+/** Misspelt inputs that probably hold a password too ("pasword", "Password", "passwd", "sipSecret"). */
+const SECRET_LOOKING_NAME = /pa?s+w|pw|secret|token/i;
+
+function engineWouldEchoSecret(property: string): boolean {
+  const root = property.split(".")[0];
+  if (ENGINE_ECHOED_SECRETS.has(root)) return true;
+  return !(INPUT_NAMES as readonly string[]).includes(root) && SECRET_LOOKING_NAME.test(root);
+}
+
 /**
  * The provider as the engine drives it (through the serialized provider). Identical to
  * {@link vobizCredentialProvider} except that a check failure of a secret input is reported
@@ -377,9 +387,7 @@ export const engineCredentialProvider: VobizCredentialProvider = {
     if (!result.failures) return result;
     return {
       failures: result.failures.map((f) =>
-        ENGINE_ECHOED_SECRETS.has(f.property.split(".")[0])
-          ? { property: "", reason: `${f.property} ${f.reason}` }
-          : f,
+        engineWouldEchoSecret(f.property) ? { property: "", reason: `${f.property} ${f.reason}` } : f,
       ),
     };
   },

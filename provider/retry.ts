@@ -63,7 +63,8 @@ export function serverRequestedDelay(
   const retryAfter = headers["retry-after"]?.trim();
   if (retryAfter) {
     if (/^\d+(\.\d+)?$/.test(retryAfter)) return Math.round(Number(retryAfter) * 1000);
-    const date = Date.parse(retryAfter);
+    // An HTTP date names its weekday and month; V8's lenient Date.parse would read "-5" as 2001.
+    const date = /[a-z]{3}/i.test(retryAfter) ? Date.parse(retryAfter) : Number.NaN;
     if (!Number.isNaN(date)) return Math.max(0, date - nowMs);
   }
   const reset = headers["x-ratelimit-reset"]?.trim();

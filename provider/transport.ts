@@ -168,11 +168,15 @@ export class HttpTransport {
       });
     } catch (err) {
       // Never keep the AxiosError: its config holds the auth headers and the request body.
-      const networkCode = err instanceof AxiosError ? (err.code ?? "ERR_NETWORK") : "ERR_UNKNOWN";
+      let networkCode = err instanceof AxiosError ? (err.code ?? "ERR_NETWORK") : "ERR_UNKNOWN";
+      const oversized = networkCode === "ERR_BAD_RESPONSE" && /maxContentLength/.test((err as Error).message);
+      // axios also says ERR_BAD_RESPONSE when the body broke off (connection reset mid-body): that
+      // is a network failure, retryable for idempotent requests and ambiguous for a create.
+      if (networkCode === "ERR_BAD_RESPONSE" && !oversized) networkCode = "ERR_RESPONSE_ABORTED";
       this.log(
         `${req.method} ${req.path} -> ${networkCode} after ${this.clock.now() - t0} ms (attempt ${attempt})`,
       );
-      if (networkCode === "ERR_BAD_RESPONSE") {
+      if (oversized) {
         // axios reports an oversized body this way; the request did reach the server.
         return {
           ok: false,
@@ -199,8 +203,10 @@ export class HttpTransport {
     const parsed = parseJson(text);
     const envelope = apiErrorEnvelopeSchema.safeParse(parsed.ok ? parsed.value : undefined);
     const env = envelope.success ? envelope.data : undefined;
-    const requestId =
+    const rawRequestId =
       headers["x-request-id"] ?? env?.requestId ?? env?.request_id ?? env?.api_id ?? undefined;
+    // Whatever the server sends back is masked: it may echo the request in any field.
+    const requestId = rawRequestId ? redactString(rawRequestId, secrets) : undefined;
     this.log(
       `${req.method} ${req.path} -> ${res.status} in ${this.clock.now() - t0} ms (attempt ${attempt}${
         requestId ? `, request ${requestId}` : ""
@@ -242,7 +248,7 @@ export class HttpTransport {
         method: req.method,
         path: req.path,
         operation: req.operation,
-        code: code ?? undefined,
+        code: code ? redactString(code, secrets) : undefined,
         vobizMessage: message ? redactString(message, secrets) : undefined,
         details: errorObject?.details === undefined ? undefined : maskSecrets(errorObject.details, secrets),
         requestId,

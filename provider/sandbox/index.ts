@@ -26,4 +26,6 @@ export {
   PASSWORD_MIN_LENGTH,
   USERNAME_MAX_LENGTH,
   USERNAME_PATTERN,
+  type CreateInput,
+  type CredentialPatch as SandboxValidationPatch,
 } from "./validation";

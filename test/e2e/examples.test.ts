@@ -103,7 +103,7 @@ describe("examples/fleet (GitOps: credentials.yaml)", () => {
     const file = path.join(f.ws.dir, "credentials.yaml");
     const yaml = fs
       .readFileSync(file, "utf8")
-      .replace(/  - username: sales_02\n(    .*\n)+?(?=  - )/, "")
+      .replace(/ {2}- username: sales_02\n( {4}.*\n)+?(?= {2}- )/, "")
       .replace("    enabled: false\n", "")
       .concat("  - username: lobby\n    passwordKey: salesPassword\n");
     fs.writeFileSync(file, yaml);

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# `npm test`: every tier, fastest first. Provisions the Pulumi CLI when it is missing (see
+# scripts/pulumi-cli.sh) and ends with one line that totals the tests of all tiers.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+results="$(mktemp -d)"
+trap 'rm -rf "$results"' EXIT
+status=0
+
+tier() { # tier NAME [with-pulumi] [--runInBand]
+  local name="$1"; shift
+  echo "=== test:$name"
+  local runner=(npx jest)
+  if [ "${1:-}" = with-pulumi ]; then shift; runner=(bash scripts/with-pulumi.sh npx jest); fi
+  "${runner[@]}" --selectProjects "$name" --json --outputFile "$results/$name.json" "$@" || status=1
+}
+
+npm run typecheck || status=1
+tier unit
+tier integration
+npm run build || status=1
+tier e2e with-pulumi --runInBand
+tier faults with-pulumi --runInBand
+
+node -e '
+const fs = require("fs"), path = require("path");
+let passed = 0, failed = 0, skipped = 0;
+for (const f of fs.readdirSync(process.argv[1])) {
+  const r = JSON.parse(fs.readFileSync(path.join(process.argv[1], f), "utf8"));
+  passed += r.numPassedTests; failed += r.numFailedTests + (r.numRuntimeErrorTestSuites || 0);
+  skipped += r.numPendingTests + r.numTodoTests;
+}
+console.log(`Tests: ${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ""));
+' "$results" || status=1
+exit $status

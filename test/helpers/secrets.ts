@@ -1,0 +1,79 @@
+/**
+ * Secret-leak assertions. {@link expectNoSecrets} renders a value every way a user, a log or
+ * Pulumi might see it and fails if any secret (auth token, password) appears in any rendering.
+ */
+import { inspect } from "node:util";
+
+/** One way a value was rendered, and the text. */
+export interface Rendering {
+  /** e.g. `String()`, `.message`, `.stack`, `JSON.stringify`, `util.inspect`, `.details` */
+  how: string;
+  text: string;
+}
+
+/**
+ * Every rendering of `value`: `String()`, `JSON.stringify()` (which uses `toJSON()`),
+ * `util.inspect()` with hidden properties, an explicit `toJSON()` call, and, recursively, every
+ * own property (enumerable or not, so `message`, `stack` and `cause` of an Error are included).
+ */
+export function renderings(value: unknown): Rendering[] {
+  const out: Rendering[] = [];
+  const seen = new Set<unknown>();
+  const visit = (v: unknown, where: string, depth: number) => {
+    if (typeof v === "string") {
+      out.push({ how: where, text: v });
+      return;
+    }
+    if (v === null || (typeof v !== "object" && typeof v !== "function")) {
+      out.push({ how: where, text: String(v) });
+      return;
+    }
+    if (seen.has(v) || depth > 6) return;
+    seen.add(v);
+    out.push({ how: `String(${where})`, text: safe(() => String(v)) });
+    out.push({ how: `JSON.stringify(${where})`, text: safe(() => JSON.stringify(v) ?? "") });
+    out.push({ how: `inspect(${where})`, text: safe(() => inspect(v, { showHidden: true, depth: 8 })) });
+    const toJSON = (v as { toJSON?: unknown }).toJSON;
+    if (typeof toJSON === "function") {
+      const json = safe(() => (toJSON as () => unknown).call(v));
+      visit(json, `${where}.toJSON()`, depth + 1);
+    }
+    for (const key of Reflect.ownKeys(v)) {
+      const desc = Object.getOwnPropertyDescriptor(v, key);
+      const child =
+        desc && "value" in desc ? desc.value : safe(() => (v as Record<PropertyKey, unknown>)[key]);
+      visit(child, `${where}.${String(key)}`, depth + 1);
+    }
+  };
+  visit(value, "value", 0);
+  return out;
+}
+
+function safe<T>(f: () => T): T | string {
+  try {
+    return f();
+  } catch (err) {
+    return `[render failed: ${(err as Error)?.message}]`;
+  }
+}
+
+/**
+ * Fails (throws) when any of `secrets` appears in any {@link renderings rendering} of `value`.
+ * Each secret must be at least 4 characters, so the check cannot pass vacuously.
+ */
+export function expectNoSecrets(value: unknown, secrets: readonly (string | undefined)[]): void {
+  const list = secrets.filter((s): s is string => s !== undefined);
+  if (list.length === 0) throw new Error("expectNoSecrets: no secrets given");
+  for (const s of list) {
+    if (s.length < 4) throw new Error(`expectNoSecrets: secret '${s}' is too short to search for`);
+  }
+  const leaks: string[] = [];
+  for (const r of renderings(value)) {
+    for (const s of list) {
+      if (r.text.includes(s)) leaks.push(`${r.how} contains secret ${s.slice(0, 3)}…`);
+    }
+  }
+  if (leaks.length > 0) {
+    throw new Error(`secret leaked:\n  ${[...new Set(leaks)].join("\n  ")}`);
+  }
+}

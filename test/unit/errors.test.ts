@@ -1,0 +1,282 @@
+/** The typed errors: which class each failure becomes, the next step each message gives, masking. */
+import {
+  createApiError,
+  createResponseError,
+  maskSecrets,
+  redactString,
+  VobizApiError,
+  VobizAuthenticationError,
+  VobizConfigError,
+  VobizConflictError,
+  VobizConnectionError,
+  VobizError,
+  VobizNotFoundError,
+  VobizPermissionError,
+  VobizRateLimitError,
+  VobizResponseError,
+  VobizServerError,
+  VobizValidationError,
+  type VobizApiErrorFacts,
+  type VobizOperation,
+} from "../../provider/errors";
+import { expectNoSecrets } from "../helpers/secrets";
+
+const PATH = "/account/MA_UNIT/credentials";
+const facts = (over: Partial<VobizApiErrorFacts> = {}): VobizApiErrorFacts => ({
+  method: "POST",
+  path: PATH,
+  operation: "create",
+  ...over,
+});
+
+describe("createApiError: class by status", () => {
+  it.each([
+    [400, VobizValidationError],
+    [401, VobizAuthenticationError],
+    [403, VobizPermissionError],
+    [404, VobizNotFoundError],
+    [409, VobizConflictError],
+    [422, VobizValidationError],
+    [429, VobizRateLimitError],
+    [408, VobizServerError],
+    [500, VobizServerError],
+    [501, VobizServerError],
+    [502, VobizServerError],
+    [503, VobizServerError],
+    [504, VobizServerError],
+  ] as const)("HTTP %i -> %p", (status, Kind) => {
+    const err = createApiError(facts({ status }));
+    expect(err).toBeInstanceOf(Kind);
+    expect(err).toBeInstanceOf(VobizApiError);
+    expect(err).toBeInstanceOf(VobizError);
+    expect(err).toBeInstanceOf(Error);
+    expect(err.name).toBe(Kind.name);
+    expect(err.status).toBe(status);
+  });
+
+  it("no status (no response) -> VobizConnectionError", () => {
+    const err = createApiError(facts({ networkCode: "ECONNREFUSED" }));
+    expect(err).toBeInstanceOf(VobizConnectionError);
+    expect(err.status).toBeUndefined();
+    expect(err.networkCode).toBe("ECONNREFUSED");
+  });
+
+  it.each([402, 301, 418])("an undocumented status %i -> the base VobizApiError", (status) => {
+    const err = createApiError(facts({ status }));
+    expect(err.constructor).toBe(VobizApiError);
+    expect(err.name).toBe("VobizApiError");
+  });
+});
+
+describe("createApiError: message and next step", () => {
+  const msg = (over: Partial<VobizApiErrorFacts>) => createApiError(facts(over)).message;
+
+  it("names the operation, method, path and status, then Vobiz's code and message", () => {
+    expect(msg({ status: 500, code: "INTERNAL", vobizMessage: "boom" })).toMatch(
+      /^Vobiz API create failed \(POST \/account\/MA_UNIT\/credentials\): HTTP 500 INTERNAL: boom\. /,
+    );
+    expect(msg({ status: 500 })).toMatch(/: HTTP 500\. Vobiz had a server-side problem/);
+    expect(msg({ status: 500, vobizMessage: "only a message" })).toContain("HTTP 500 only a message.");
+  });
+
+  it("says 'no response' and the network code when nothing came back", () => {
+    expect(msg({ networkCode: "ECONNREFUSED" })).toContain("no response (ECONNREFUSED).");
+    expect(msg({})).toContain("no response.");
+    expect(msg({ networkCode: "ETIMEDOUT" })).toContain("vobiz:baseUrl / VOBIZ_BASE_URL");
+  });
+
+  it("401 names the config keys and environment variables of both credentials", () => {
+    const m = msg({ status: 401, operation: "list", method: "GET" });
+    for (const s of ["vobiz:authId", "vobiz:authToken", "VOBIZ_AUTH_ID", "VOBIZ_AUTH_TOKEN", "--secret"]) {
+      expect(m).toContain(s);
+    }
+  });
+
+  it("403 points at the Auth ID / account match and the path casing", () => {
+    const m = msg({ status: 403 });
+    expect(m).toContain("vobiz:authId");
+    expect(m).toMatch(/account vs Account/);
+  });
+
+  it.each(["update", "get"] as VobizOperation[])(
+    "404 on %s says the credential was deleted: pulumi refresh",
+    (op) => {
+      expect(msg({ status: 404, operation: op })).toMatch(/deleted outside Pulumi.*`pulumi refresh`/);
+    },
+  );
+
+  it.each(["create", "list", "delete"] as VobizOperation[])(
+    "404 on %s points at the base URL and Auth ID",
+    (op) => {
+      const m = msg({ status: 404, operation: op });
+      expect(m).toContain("Check the base URL and the Auth ID");
+      expect(m).not.toContain("pulumi refresh");
+    },
+  );
+
+  it("409 on create suggests adoptExisting or another username", () => {
+    const m = msg({ status: 409, code: "DUPLICATE_USERNAME" });
+    expect(m).toContain("adoptExisting: true");
+    expect(m).toContain("another username");
+  });
+
+  it("409 on delete says the credential is in use: disable it or retry later", () => {
+    const m = msg({ status: 409, operation: "delete", method: "DELETE" });
+    expect(m).toContain("in use by active calls");
+    expect(m).toContain("enabled: false");
+    expect(m).toContain("retry later");
+  });
+
+  it("409 on update suggests refresh", () => {
+    expect(msg({ status: 409, operation: "update" })).toContain("`pulumi refresh`");
+  });
+
+  it("400/422 name the field and rule from details", () => {
+    expect(msg({ status: 422, details: { field: "password", rule: "min_length" } })).toContain(
+      "Vobiz rejected the field 'password' (rule: min_length); fix the value",
+    );
+    expect(msg({ status: 400, details: { field: "username" } })).toContain(
+      "Vobiz rejected the field 'username';",
+    );
+  });
+
+  it("400/422 name every field when details map fields to problems", () => {
+    expect(msg({ status: 422, details: { username: ["taken"], enabled: ["not a boolean"] } })).toContain(
+      "the field(s) 'username', 'enabled'",
+    );
+  });
+
+  it("400/422 fall back to 'the request' without usable details", () => {
+    for (const details of [undefined, null, "bad", {}, []]) {
+      expect(msg({ status: 400, details })).toContain("Vobiz rejected the request; fix the value");
+    }
+  });
+
+  it("402 points at billing, 429 at rate limiting, 5xx and 408 say it is safe to retry", () => {
+    expect(msg({ status: 402 })).toContain("billing problem");
+    expect(msg({ status: 429 })).toContain("rate limiting");
+    expect(msg({ status: 408 })).toContain("safe to retry");
+    expect(msg({ status: 504 })).toContain("safe to retry");
+  });
+
+  it("an unknown status has no next step", () => {
+    expect(msg({ status: 418 })).toBe(
+      "Vobiz API create failed (POST /account/MA_UNIT/credentials): HTTP 418.",
+    );
+  });
+
+  it("reports the attempts only when there was more than one", () => {
+    expect(msg({ status: 503, attempts: 3 })).toContain("Gave up after 3 attempts.");
+    expect(msg({ status: 503, attempts: 1 })).not.toContain("Gave up");
+    expect(msg({ status: 503 })).not.toContain("Gave up");
+  });
+
+  it("ends with the request id when there is one", () => {
+    expect(msg({ status: 500, requestId: "req_42" })).toMatch(/Request id: req_42\.$/);
+    expect(msg({ status: 500 })).not.toContain("Request id");
+  });
+});
+
+describe("VobizApiError fields and toJSON", () => {
+  it("copies every fact and serialises exactly the vetted fields", () => {
+    const all: VobizApiErrorFacts = {
+      status: 409,
+      code: "DUPLICATE_USERNAME",
+      vobizMessage: "taken",
+      details: { field: "username" },
+      requestId: "req_1",
+      method: "POST",
+      path: PATH,
+      operation: "create",
+      networkCode: undefined,
+      attempts: 2,
+    };
+    const err = createApiError(all);
+    expect(err).toMatchObject({ ...all, name: "VobizConflictError" });
+    expect(err.toJSON()).toEqual({ name: "VobizConflictError", message: err.message, ...all });
+    expect(JSON.parse(JSON.stringify(err))).toEqual(
+      JSON.parse(JSON.stringify({ name: "VobizConflictError", message: err.message, ...all })),
+    );
+  });
+});
+
+describe("createResponseError", () => {
+  it("is a VobizResponseError with code MALFORMED_RESPONSE, the problem and a next step", () => {
+    const err = createResponseError(
+      {
+        status: 200,
+        method: "GET",
+        path: "/account/MA_UNIT/trunks/credentials",
+        operation: "list",
+        requestId: "r",
+      },
+      "objects.0.enabled: expected boolean",
+    );
+    expect(err).toBeInstanceOf(VobizResponseError);
+    expect(err.code).toBe("MALFORMED_RESPONSE");
+    expect(err.vobizMessage).toBe("objects.0.enabled: expected boolean");
+    expect(err.message).toContain("HTTP 200 MALFORMED_RESPONSE: objects.0.enabled: expected boolean.");
+    expect(err.message).toContain("(…/api/v1)");
+    expect(err.message).toContain("Request id: r.");
+  });
+});
+
+describe("VobizConfigError", () => {
+  it("is a VobizError named after its class", () => {
+    const err = new VobizConfigError("nope");
+    expect(err).toBeInstanceOf(VobizError);
+    expect(err.name).toBe("VobizConfigError");
+    expect(err.message).toBe("nope");
+  });
+});
+
+describe("maskSecrets", () => {
+  const SECRET = "hunter2-very-secret";
+
+  it("masks string values of keys that look secret, whatever their case", () => {
+    expect(
+      maskSecrets({ password: "x", newPassword: "y", authToken: "z", client_SECRET: "w", username: "u" }),
+    ).toEqual({ password: "***", newPassword: "***", authToken: "***", client_SECRET: "***", username: "u" });
+  });
+
+  it("replaces the given secrets anywhere, in nested objects and arrays", () => {
+    const masked = maskSecrets(
+      { field: "password", message: `got ${SECRET}`, list: [SECRET, { deep: `a${SECRET}b${SECRET}` }], n: 3 },
+      [SECRET],
+    );
+    expect(masked).toEqual({
+      field: "password",
+      message: "got ***",
+      list: ["***", { deep: "a***b***" }],
+      n: 3,
+    });
+    expectNoSecrets(masked, [SECRET]);
+  });
+
+  it("recurses into non-string values under secret-looking keys", () => {
+    expect(maskSecrets({ password: [SECRET, 5] }, [SECRET])).toEqual({ password: ["***", 5] });
+    expect(maskSecrets({ password: null })).toEqual({ password: null });
+  });
+
+  it("passes through primitives and stops at depth 8", () => {
+    expect(maskSecrets(7)).toBe(7);
+    expect(maskSecrets(null)).toBeNull();
+    expect(maskSecrets(true)).toBe(true);
+    let deep: unknown = SECRET;
+    for (let i = 0; i < 12; i++) deep = { d: deep };
+    expectNoSecrets(maskSecrets(deep, [SECRET]), [SECRET]);
+    expect(JSON.stringify(maskSecrets(deep, [SECRET]))).toContain('"[...]"');
+  });
+});
+
+describe("redactString", () => {
+  it("replaces every occurrence of every secret", () => {
+    expect(redactString("a tok b tok pw", ["tok_", "pw_x"])).toBe("a tok b tok pw");
+    expect(redactString("x=SECRET1;y=SECRET1;z=PASS9999", ["SECRET1", "PASS9999"])).toBe("x=***;y=***;z=***");
+  });
+
+  it("ignores empty and very short secrets (they would shred the text)", () => {
+    expect(redactString("abc abc", ["", "abc"])).toBe("abc abc");
+    expect(redactString("abcd", ["abcd"])).toBe("***");
+  });
+});

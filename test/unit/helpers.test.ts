@@ -1,0 +1,135 @@
+/** The shared test helpers must themselves be able to fail; these tests pin that down. */
+import { VobizApiError, createApiError } from "../../provider/errors";
+import { fakeClock, FAKE_EPOCH_MS } from "../helpers/fakeClock";
+import {
+  credentialJson,
+  fixtureId,
+  legacyCredentialJson,
+  listJson,
+  makeClient,
+  PATHS,
+  UNIT_AUTH_TOKEN,
+} from "../helpers/fixtures";
+import { expectNoSecrets, renderings } from "../helpers/secrets";
+
+const SECRET = "s3cr3t-value-123";
+
+describe("fakeClock", () => {
+  it("starts at the fake epoch, sleeps instantly, records and advances", async () => {
+    const clock = fakeClock();
+    expect(clock.now()).toBe(FAKE_EPOCH_MS);
+    await clock.sleep(1500);
+    await clock.sleep(0);
+    expect(clock.sleeps).toEqual([1500, 0]);
+    expect(clock.slept()).toBe(1500);
+    expect(clock.now()).toBe(FAKE_EPOCH_MS + 1500);
+    clock.advance(500);
+    expect(clock.now()).toBe(FAKE_EPOCH_MS + 2000);
+    expect(clock.sleeps).toEqual([1500, 0]);
+    clock.set(42);
+    expect(clock.now()).toBe(42);
+    expect(clock.iso(1000)).toBe("1970-01-01T00:00:01.042Z");
+  });
+
+  it("returns the configured random value and refuses invalid ones", async () => {
+    const clock = fakeClock({ random: 0.25, start: 10 });
+    expect(clock.random()).toBe(0.25);
+    clock.setRandom(() => 0.75);
+    expect(clock.random()).toBe(0.75);
+    expect(() => clock.setRandom(1)).toThrow(RangeError);
+    expect(() => fakeClock({ random: -0.1 })).toThrow(RangeError);
+    expect(() => clock.sleep(-1)).toThrow(RangeError);
+    expect(() => clock.sleep(Number.NaN)).toThrow(RangeError);
+  });
+});
+
+describe("fixtures", () => {
+  it("build the documented shapes with unique ids, and remove fields overridden with undefined", () => {
+    const a = credentialJson();
+    const b = credentialJson({ enabled: false, realm: undefined });
+    expect(a.id).not.toBe(b.id);
+    expect(a).toMatchObject({
+      enabled: true,
+      account_id: "MA_UNIT",
+      realm: "MA_UNIT.sip.vobiz.ai",
+      password: "<redacted>",
+    });
+    expect(b.enabled).toBe(false);
+    expect("realm" in b).toBe(false);
+    expect(legacyCredentialJson()).toHaveProperty("trunk_id");
+    expect(listJson([a, b])).toEqual({ meta: { limit: 100, offset: 0, total: 2 }, objects: [a, b] });
+    expect(listJson([a], null)).toEqual({ objects: [a] });
+    expect(fixtureId(7)).toBe("00000000-0000-4000-8000-000000000007");
+    expect(PATHS.listPage(200)).toBe("/api/v1/account/MA_UNIT/trunks/credentials?limit=100&offset=200");
+    expect(PATHS.credential("a b")).toBe("/api/v1/account/MA_UNIT/credentials/a%20b");
+  });
+
+  it("makeClient ignores the process environment and uses the fake account", () => {
+    const { client } = makeClient();
+    expect(client.authId).toBe("MA_UNIT");
+    expect(client.baseUrl).toBe("https://api.vobiz.test/api/v1");
+  });
+});
+
+describe("expectNoSecrets", () => {
+  it("passes for a clean error", () => {
+    expectNoSecrets(createApiError({ status: 500, method: "GET", path: "/x", operation: "list" }), [SECRET]);
+  });
+
+  it("catches a secret in the message (and so the stack)", () => {
+    expect(() => expectNoSecrets(new Error(`bad ${SECRET}`), [SECRET])).toThrow(/\.message contains secret/);
+  });
+
+  it("catches a secret only in the stack", () => {
+    const err = new Error("clean");
+    err.stack = `Error: clean\n    at ${SECRET}`;
+    expect(() => expectNoSecrets(err, [SECRET])).toThrow(/\.stack contains secret/);
+  });
+
+  it("catches a secret in an own property, enumerable or not, and in a nested cause", () => {
+    const a = Object.assign(new Error("clean"), { config: { headers: { "X-Auth-Token": SECRET } } });
+    expect(() => expectNoSecrets(a, [SECRET])).toThrow(/config\.headers\.X-Auth-Token/);
+    const b = new Error("clean");
+    Object.defineProperty(b, "hidden", { value: SECRET, enumerable: false });
+    expect(() => expectNoSecrets(b, [SECRET])).toThrow(/hidden/);
+    const c = new Error("clean", { cause: new Error(SECRET) });
+    expect(() => expectNoSecrets(c, [SECRET])).toThrow(/cause/);
+  });
+
+  it("catches a secret that only toJSON() reveals", () => {
+    const err = createApiError({ status: 400, method: "POST", path: "/x", operation: "create" });
+    Object.defineProperty(err, "toJSON", { value: () => ({ leaked: SECRET }) });
+    expect(() => expectNoSecrets(err, [SECRET])).toThrow(/toJSON/);
+  });
+
+  it("catches a secret in details of a VobizApiError", () => {
+    const err = createApiError({
+      status: 422,
+      details: { p: SECRET },
+      method: "POST",
+      path: "/x",
+      operation: "create",
+    });
+    expect(err).toBeInstanceOf(VobizApiError);
+    expect(() => expectNoSecrets(err, [SECRET])).toThrow(/details/);
+  });
+
+  it("refuses to run without a usable secret, so it cannot pass vacuously", () => {
+    expect(() => expectNoSecrets({}, [])).toThrow(/no secrets/);
+    expect(() => expectNoSecrets({}, [undefined])).toThrow(/no secrets/);
+    expect(() => expectNoSecrets({}, ["abc"])).toThrow(/too short/);
+  });
+
+  it("survives circular values and throwing getters", () => {
+    const o: Record<string, unknown> = { a: 1 };
+    o.self = o;
+    Object.defineProperty(o, "boom", {
+      get() {
+        throw new Error("getter");
+      },
+      enumerable: false,
+    });
+    expect(renderings(o).length).toBeGreaterThan(0);
+    expectNoSecrets(o, [UNIT_AUTH_TOKEN]);
+  });
+});

@@ -1,0 +1,517 @@
+/**
+ * The provider's check: zod validation before any API call. Invalid inputs fail naming the
+ * property and the rule, never echo a password and never reach the network; valid inputs
+ * (unknown sentinels included) pass and are normalised.
+ */
+import fc from "fast-check";
+import { engineCredentialProvider, type VobizCredentialProvider } from "../../provider/provider";
+import { PASSWORD_MIN_LENGTH, UNKNOWN, USERNAME_PATTERN } from "../../provider/schemas";
+import {
+  AUTH_TOKEN,
+  captureOutput,
+  checked,
+  expectFreeOf,
+  mockApi,
+  newProvider,
+  useNock,
+} from "./provider.harness";
+
+const PW = "Corp_SECRET_pw1";
+const USERNAME = "office_desk-1";
+const ok = { username: USERNAME, password: PW };
+/** Environment variables the write-only cases read (check resolves sources once configured). */
+const SOURCE_ENV = { SIP_PASSWORD: "Env_SECRET_pw7", SIP_PW: "Env_SECRET_pw8", _PW: "Env_SECRET_pw9" };
+
+const nockState = useNock();
+
+// fast-check runs many cases per test: generous, so a loaded machine never times one out midway
+// (a timed-out property would keep running and registering interceptors into later tests).
+jest.setTimeout(30_000);
+
+let p: VobizCredentialProvider;
+let api: ReturnType<typeof mockApi>;
+let output: ReturnType<typeof captureOutput>;
+beforeEach(async () => {
+  // Stack config present (empty), so check also resolves write-only sources where it can.
+  p = await newProvider({ config: {}, env: { VOBIZ_AUTH_TOKEN: AUTH_TOKEN, ...SOURCE_ENV } });
+  api = mockApi(); // no interceptors + disableNetConnect: any request would show up below
+  output = captureOutput();
+});
+afterEach(() => {
+  output.restore();
+  expect(api.requests).toEqual([]);
+  expect(nockState.unmatched).toEqual([]);
+});
+
+/** Every string anywhere in the raw inputs that is long enough to be recognised if echoed. */
+function secretsIn(raw: unknown): string[] {
+  if (typeof raw === "string") return raw.length >= 6 && raw !== USERNAME ? [raw] : [];
+  if (raw && typeof raw === "object") return Object.values(raw).flatMap(secretsIn);
+  return [];
+}
+
+type Case = [name: string, raw: Record<string, unknown>, property: string];
+
+const invalid: Case[] = [
+  // username
+  ["username missing", { password: PW }, "username"],
+  ["username empty", { username: "", password: PW }, "username"],
+  ["username a single space", { username: " ", password: PW }, "username"],
+  ["username whitespace only", { username: " \t  ", password: PW }, "username"],
+  ["username with a space", { username: "office desk", password: PW }, "username"],
+  ["username with a leading space", { username: " office", password: PW }, "username"],
+  ["username with a trailing newline", { username: "office\n", password: PW }, "username"],
+  ["username with NUL", { username: "office\u0000", password: PW }, "username"],
+  ["username with a dot", { username: "office.desk", password: PW }, "username"],
+  ["username with '@'", { username: "desk@office", password: PW }, "username"],
+  ["username with '+'", { username: "desk+1", password: PW }, "username"],
+  ["username with '/'", { username: "desk/1", password: PW }, "username"],
+  ["username with ':'", { username: "desk:1", password: PW }, "username"],
+  ["username with an accented letter", { username: "désk", password: PW }, "username"],
+  ["username in Cyrillic", { username: "офис", password: PW }, "username"],
+  ["username in CJK", { username: "用户", password: PW }, "username"],
+  ["username with an emoji", { username: "desk😀", password: PW }, "username"],
+  ["username with a full-width digit", { username: "desk１", password: PW }, "username"],
+  ["very long username ending in a space", { username: `${"a".repeat(10_000)} `, password: PW }, "username"],
+  ["username a number", { username: 42, password: PW }, "username"],
+  ["username a boolean", { username: true, password: PW }, "username"],
+  ["username null", { username: null, password: PW }, "username"],
+  ["username an array", { username: [USERNAME], password: PW }, "username"],
+  ["username an object", { username: { name: USERNAME }, password: PW }, "username"],
+  // password
+  ["password empty", { username: USERNAME, password: "" }, "password"],
+  ["password of 7 characters", { username: USERNAME, password: "Sec_7ch" }, "password"],
+  ["password of 7 emoji (14 UTF-16 units)", { username: USERNAME, password: "😀".repeat(7) }, "password"],
+  ["password of 4 emoji (8 UTF-16 units)", { username: USERNAME, password: "🔑".repeat(4) }, "password"],
+  ["password of 7 accented letters", { username: USERNAME, password: "éàüöñçø" }, "password"],
+  ["password with a newline", { username: USERNAME, password: "Corp_SECRET\npw1" }, "password"],
+  ["password with a trailing newline", { username: USERNAME, password: "Corp_SECRET_pw1\n" }, "password"],
+  ["password with CR", { username: USERNAME, password: "Corp_SECRET\rpw1" }, "password"],
+  ["password with a tab", { username: USERNAME, password: "Corp_SECRET\tpw1" }, "password"],
+  ["password with NUL", { username: USERNAME, password: "Corp_SECRET\u0000pw1" }, "password"],
+  ["password with DEL", { username: USERNAME, password: "Corp_SECRET\u007fpw1" }, "password"],
+  ["password with ESC", { username: USERNAME, password: "Corp_SECRET\u001bpw1" }, "password"],
+  [
+    "very long password with a newline",
+    { username: USERNAME, password: `${"Long_SECRET".repeat(1000)}\n` },
+    "password",
+  ],
+  ["password a number", { username: USERNAME, password: 12345678 }, "password"],
+  ["password a boolean", { username: USERNAME, password: true }, "password"],
+  ["password an array", { username: USERNAME, password: [PW] }, "password"],
+  ["password an object", { username: USERNAME, password: { value: PW } }, "password"],
+  ["neither password nor passwordFrom", { username: USERNAME }, "password"],
+  ["password null, no passwordFrom", { username: USERNAME, password: null }, "password"],
+  // write-only mode
+  ["both password and passwordFrom", { ...ok, passwordFrom: { config: "sipPassword" } }, "passwordFrom"],
+  ["passwordVersion without passwordFrom", { ...ok, passwordVersion: 1 }, "passwordVersion"],
+  [
+    "passwordVersion negative",
+    { username: USERNAME, passwordFrom: { env: "SIP_PW" }, passwordVersion: -1 },
+    "passwordVersion",
+  ],
+  [
+    "passwordVersion fractional",
+    { username: USERNAME, passwordFrom: { env: "SIP_PW" }, passwordVersion: 1.5 },
+    "passwordVersion",
+  ],
+  [
+    "passwordVersion a string",
+    { username: USERNAME, passwordFrom: { env: "SIP_PW" }, passwordVersion: "2" },
+    "passwordVersion",
+  ],
+  [
+    "passwordVersion NaN",
+    { username: USERNAME, passwordFrom: { env: "SIP_PW" }, passwordVersion: NaN },
+    "passwordVersion",
+  ],
+  [
+    "passwordVersion Infinity",
+    { username: USERNAME, passwordFrom: { env: "SIP_PW" }, passwordVersion: Infinity },
+    "passwordVersion",
+  ],
+  [
+    "passwordVersion null",
+    { username: USERNAME, passwordFrom: { env: "SIP_PW" }, passwordVersion: null },
+    "passwordVersion",
+  ],
+  ["passwordFrom a string", { username: USERNAME, passwordFrom: "sipPassword" }, "passwordFrom"],
+  ["passwordFrom holding the password itself", { username: USERNAME, passwordFrom: PW }, "passwordFrom"],
+  ["passwordFrom empty object", { username: USERNAME, passwordFrom: {} }, "passwordFrom"],
+  ["passwordFrom an array", { username: USERNAME, passwordFrom: [] }, "passwordFrom"],
+  ["passwordFrom a number", { username: USERNAME, passwordFrom: 1 }, "passwordFrom"],
+  [
+    "passwordFrom with config and env",
+    { username: USERNAME, passwordFrom: { config: "a", env: "B" } },
+    "passwordFrom",
+  ],
+  ["passwordFrom with a value key", { username: USERNAME, passwordFrom: { value: PW } }, "passwordFrom"],
+  [
+    "passwordFrom with an extra key",
+    { username: USERNAME, passwordFrom: { env: "SIP_PW", secret: PW } },
+    "passwordFrom",
+  ],
+  ["passwordFrom.config a number", { username: USERNAME, passwordFrom: { config: 5 } }, "passwordFrom"],
+  ["passwordFrom.config empty", { username: USERNAME, passwordFrom: { config: "" } }, "passwordFrom.config"],
+  [
+    "passwordFrom.config with a space",
+    { username: USERNAME, passwordFrom: { config: "sip password" } },
+    "passwordFrom.config",
+  ],
+  [
+    "passwordFrom.env starting with a digit",
+    { username: USERNAME, passwordFrom: { env: "1SIP" } },
+    "passwordFrom.env",
+  ],
+  [
+    "passwordFrom.env with a dash",
+    { username: USERNAME, passwordFrom: { env: "SIP-PW" } },
+    "passwordFrom.env",
+  ],
+  ["passwordFrom.env empty", { username: USERNAME, passwordFrom: { env: "" } }, "passwordFrom.env"],
+  // enabled, description, adoptExisting
+  ["enabled a string", { ...ok, enabled: "true" }, "enabled"],
+  ["enabled a number", { ...ok, enabled: 1 }, "enabled"],
+  ["enabled null", { ...ok, enabled: null }, "enabled"],
+  ["enabled an array", { ...ok, enabled: [true] }, "enabled"],
+  ["description a number", { ...ok, description: 5 }, "description"],
+  ["description a boolean", { ...ok, description: false }, "description"],
+  ["description an array", { ...ok, description: ["desk"] }, "description"],
+  ["description an object", { ...ok, description: { text: "desk" } }, "description"],
+  ["description with NUL", { ...ok, description: "front\u0000desk" }, "description"],
+  [
+    "very long description with a control character",
+    { ...ok, description: `${"d".repeat(20_000)}\u0007` },
+    "description",
+  ],
+  ["adoptExisting a string", { ...ok, adoptExisting: "yes" }, "adoptExisting"],
+  ["adoptExisting a number", { ...ok, adoptExisting: 0 }, "adoptExisting"],
+  ["adoptExisting null", { ...ok, adoptExisting: null }, "adoptExisting"],
+  // unknown properties (typos)
+  ["unknown property userName", { ...ok, userName: USERNAME }, "userName"],
+  [
+    "unknown property pasword (holding a password)",
+    { username: USERNAME, password: PW, pasword: "Typo_SECRET_pw2" },
+    "pasword",
+  ],
+  ["unknown property Password", { ...ok, Password: "Typo_SECRET_pw3" }, "Password"],
+  ["unknown property enable", { ...ok, enable: false }, "enable"],
+  ["unknown property descripton", { ...ok, descripton: "desk" }, "descripton"],
+  ["unknown property adopt_existing", { ...ok, adopt_existing: true }, "adopt_existing"],
+  ["unknown property id", { ...ok, id: "x" }, "id"],
+];
+
+describe("invalid inputs", () => {
+  test("the corpus has at least 50 cases with unique names", () => {
+    expect(invalid.length).toBeGreaterThanOrEqual(50);
+    expect(new Set(invalid.map(([n]) => n)).size).toBe(invalid.length);
+  });
+
+  // Titles carry the name and the property only: never format the raw inputs (they hold passwords).
+  const titled = invalid.map(
+    ([name, raw, property]) => [`${name} -> fails on ${property}`, raw, property] as Case,
+  );
+  test.each(titled)("%s", async (_title, raw, property) => {
+    const result = await p.check({}, raw);
+
+    expect(result.inputs).toBeUndefined();
+    expect(result.failures).toEqual(expect.arrayContaining([expect.objectContaining({ property })]));
+    for (const f of result.failures ?? []) {
+      expect(typeof f.property).toBe("string");
+      expect(f.property.length).toBeGreaterThan(0);
+      expect(typeof f.reason).toBe("string");
+      expect(f.reason.length).toBeGreaterThan(5);
+    }
+    expectFreeOf(JSON.stringify(result), [...secretsIn(raw), AUTH_TOKEN]);
+    expectFreeOf(output.text(), [...secretsIn(raw), AUTH_TOKEN]);
+  });
+
+  test("an unknown property's failure lists the valid inputs", async () => {
+    const result = await p.check({}, { ...ok, pasword: PW });
+    expect(result.failures).toEqual([
+      { property: "pasword", reason: expect.stringContaining("username, password, passwordFrom") },
+    ]);
+  });
+
+  test("reasons state the rule", async () => {
+    const reasonFor = async (raw: Record<string, unknown>) => (await p.check({}, raw)).failures?.[0]?.reason;
+    expect(await reasonFor({ username: "a b", password: PW })).toMatch(/letters.*digits.*'_'.*'-'/);
+    expect(await reasonFor({ username: USERNAME, password: "Sec_7ch" })).toMatch(/at least 8 characters/);
+    expect(await reasonFor({ username: USERNAME, password: "Corp\nSECRET" })).toMatch(/control characters/);
+    expect(await reasonFor({ username: USERNAME })).toMatch(/'password'.*'passwordFrom'/);
+    expect(await reasonFor({ ...ok, passwordFrom: { env: "X" } })).toMatch(/exactly one/);
+    expect(await reasonFor({ username: USERNAME, passwordFrom: { foo: "x" } })).toMatch(/config.*env/);
+    expect(await reasonFor({ ...ok, enabled: "no" })).toMatch(/true or false/);
+  });
+
+  test("several problems at once: one failure per property", async () => {
+    const result = await p.check({}, { username: "a b", password: "short", enabled: "x", colour: "red" });
+    expect(result.failures?.map((f) => f.property).sort()).toEqual([
+      "colour",
+      "enabled",
+      "password",
+      "username",
+    ]);
+    expectFreeOf(JSON.stringify(result), ["short"]);
+  });
+});
+
+describe("valid inputs", () => {
+  test.each<[string, Record<string, unknown>, Record<string, unknown>]>([
+    ["minimal", ok, { username: USERNAME, password: PW, enabled: true, adoptExisting: false }],
+    [
+      "description empty is dropped",
+      { ...ok, description: "" },
+      { username: USERNAME, password: PW, enabled: true, adoptExisting: false },
+    ],
+    [
+      "description null is dropped",
+      { ...ok, description: null },
+      { username: USERNAME, password: PW, enabled: true, adoptExisting: false },
+    ],
+    [
+      "description kept",
+      { ...ok, description: "Front desk\n2nd floor" },
+      { description: "Front desk\n2nd floor" },
+    ],
+    ["enabled false", { ...ok, enabled: false }, { enabled: false }],
+    ["adoptExisting true", { ...ok, adoptExisting: true }, { adoptExisting: true }],
+    ["8-character password", { username: USERNAME, password: "Sec_8chr" }, { password: "Sec_8chr" }],
+    ["8 emoji password", { username: USERNAME, password: "🔑".repeat(8) }, { password: "🔑".repeat(8) }],
+    [
+      "password with spaces and symbols",
+      { username: USERNAME, password: "p@ss w0rd ~!#$%^&*()" },
+      { password: "p@ss w0rd ~!#$%^&*()" },
+    ],
+    ["long password", { username: USERNAME, password: "x".repeat(5000) }, { password: "x".repeat(5000) }],
+    ["username of only '_' and '-'", { ...ok, username: "_-_" }, { username: "_-_" }],
+    ["very long username", { ...ok, username: "a".repeat(10_000) }, { username: "a".repeat(10_000) }],
+    ["single-character username", { ...ok, username: "Z" }, { username: "Z" }],
+    [
+      "passwordFrom env, version defaults to 0",
+      { username: USERNAME, passwordFrom: { env: "SIP_PASSWORD" } },
+      { passwordFrom: { env: "SIP_PASSWORD" }, passwordVersion: 0 },
+    ],
+    [
+      "passwordFrom with a version",
+      { username: USERNAME, passwordFrom: { env: "_PW" }, passwordVersion: 7 },
+      { passwordVersion: 7 },
+    ],
+    [
+      "password null with passwordFrom",
+      { username: USERNAME, password: null, passwordFrom: { env: "SIP_PW" } },
+      { passwordFrom: { env: "SIP_PW" } },
+    ],
+    [
+      "undefined optional values are ignored",
+      { ...ok, description: undefined, enabled: undefined, passwordFrom: undefined },
+      { enabled: true },
+    ],
+    [
+      "engine-added properties are ignored",
+      {
+        ...ok,
+        __provider: "exports.handler = ...",
+        realm: "r",
+        accountId: "MA_X",
+        createdAt: "t",
+        updatedAt: "t",
+      },
+      { username: USERNAME },
+    ],
+  ])("%s", async (_name, raw, expected) => {
+    const inputs = await checked(p, raw);
+    expect(inputs).toMatchObject(expected);
+    expect(inputs).not.toHaveProperty("__provider");
+    expect(inputs).not.toHaveProperty("realm");
+    expectFreeOf(JSON.stringify(inputs), Object.values(SOURCE_ENV));
+  });
+
+  test("passwordFrom: { config } that resolves passes, and the value never enters the inputs", async () => {
+    const q = await newProvider({ config: { "proj:sipPassword": "Cfg_SECRET_pw9" } });
+    const result = await q.check({}, { username: USERNAME, passwordFrom: { config: "sipPassword" } });
+    expect(result.failures).toBeUndefined();
+    expect(result.inputs).toEqual({
+      username: USERNAME,
+      passwordFrom: { config: "sipPassword" },
+      passwordVersion: 0,
+      enabled: true,
+      adoptExisting: false,
+    });
+    expectFreeOf(JSON.stringify(result), ["Cfg_SECRET_pw9"]);
+  });
+
+  test("before configure (no stack config yet) check does not resolve the source", async () => {
+    const q = await newProvider();
+    const result = await q.check({}, { username: USERNAME, passwordFrom: { config: "sipPassword" } });
+    expect(result.failures).toBeUndefined();
+  });
+});
+
+describe("unknown values (preview)", () => {
+  test.each<[string, Record<string, unknown>]>([
+    ["username", { ...ok, username: UNKNOWN }],
+    ["password", { username: USERNAME, password: UNKNOWN }],
+    ["enabled (a boolean field)", { ...ok, enabled: UNKNOWN }],
+    ["description", { ...ok, description: UNKNOWN }],
+    ["adoptExisting (a boolean field)", { ...ok, adoptExisting: UNKNOWN }],
+    ["passwordFrom", { username: USERNAME, passwordFrom: UNKNOWN }],
+    ["passwordFrom with a version", { username: USERNAME, passwordFrom: UNKNOWN, passwordVersion: 2 }],
+    ["passwordFrom.config (nested)", { username: USERNAME, passwordFrom: { config: UNKNOWN } }],
+    ["passwordFrom.env (nested)", { username: USERNAME, passwordFrom: { env: UNKNOWN } }],
+    [
+      "passwordVersion (a number field)",
+      { username: USERNAME, passwordFrom: { env: "SIP_PW" }, passwordVersion: UNKNOWN },
+    ],
+    [
+      "every field at once",
+      {
+        username: UNKNOWN,
+        passwordFrom: UNKNOWN,
+        passwordVersion: UNKNOWN,
+        enabled: UNKNOWN,
+        description: UNKNOWN,
+        adoptExisting: UNKNOWN,
+      },
+    ],
+  ])("unknown %s passes and is kept as the sentinel", async (_name, raw) => {
+    const inputs = await checked(p, raw);
+    for (const [k, v] of Object.entries(raw)) {
+      if (v === UNKNOWN) expect((inputs as unknown as Record<string, unknown>)[k]).toBe(UNKNOWN);
+    }
+  });
+
+  test("an unknown password with passwordFrom is still both: rejected", async () => {
+    const result = await p.check({}, { username: USERNAME, password: UNKNOWN, passwordFrom: { env: "X" } });
+    expect(result.failures?.map((f) => f.property)).toEqual(["passwordFrom"]);
+  });
+});
+
+describe("the engine-facing provider (engineCredentialProvider)", () => {
+  // The engine prints a failing property's value next to the reason, even a secret one, so a
+  // failure of an input that holds a password is reported with the property named in the reason.
+  test.each<[string, Record<string, unknown>, string]>([
+    ["password too short", { username: USERNAME, password: "Sec_7ch" }, "password"],
+    ["password with a newline", { username: USERNAME, password: "Corp_SECRET\npw1" }, "password"],
+    ["password of a wrong type", { username: USERNAME, password: ["Corp_SECRET_pw1"] }, "password"],
+    ["misspelt pasword", { ...ok, pasword: "Typo_SECRET_pw2" }, "pasword"],
+    ["misspelt Password", { ...ok, Password: "Typo_SECRET_pw3" }, "Password"],
+    ["misspelt passwd", { ...ok, passwd: "Typo_SECRET_pw4" }, "passwd"],
+    ["sipSecret", { ...ok, sipSecret: "Typo_SECRET_pw5" }, "sipSecret"],
+    ["sip_pw", { ...ok, sip_pw: "Typo_SECRET_pw6" }, "sip_pw"],
+    ["paswd", { ...ok, paswd: "Typo_SECRET_pw7" }, "paswd"],
+  ])("%s: no property field, the name in the reason", async (_name, raw, property) => {
+    const result = await engineCredentialProvider.check({}, raw);
+    expect(result.inputs).toBeUndefined();
+    expect(result.failures).toEqual(
+      expect.arrayContaining([{ property: "", reason: expect.stringMatching(new RegExp(`^${property} `)) }]),
+    );
+    expectFreeOf(JSON.stringify(result), secretsIn(raw));
+  });
+
+  test.each<[string, Record<string, unknown>, string]>([
+    ["username", { username: "a b", password: PW }, "username"],
+    ["enabled", { ...ok, enabled: "no" }, "enabled"],
+    ["a harmless unknown property", { ...ok, colour: "red" }, "colour"],
+    ["passwordFrom shape", { username: USERNAME, passwordFrom: "x" }, "passwordFrom"],
+  ])("%s: the property stays named", async (_name, raw, property) => {
+    const result = await engineCredentialProvider.check({}, raw);
+    expect(result.failures).toEqual(expect.arrayContaining([expect.objectContaining({ property })]));
+  });
+
+  test("valid inputs pass through unchanged", async () => {
+    expect(await engineCredentialProvider.check({}, ok)).toEqual(await p.check({}, ok));
+  });
+});
+
+describe("properties (fast-check)", () => {
+  // eslint-disable-next-line no-control-regex -- the password rule's own definition
+  const CONTROL = /[\u0000-\u001f\u007f]/;
+  const codePoint = fc.string({ unit: "binary", minLength: 1, maxLength: 1 });
+  const printableCodePoint = codePoint.filter((c) => !CONTROL.test(c));
+  const username = fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/);
+  const goodPassword = fc
+    .array(printableCodePoint, { minLength: PASSWORD_MIN_LENGTH, maxLength: 40 })
+    .map((cps) => cps.join(""));
+  const shortPassword = fc
+    .array(codePoint, { maxLength: PASSWORD_MIN_LENGTH - 1 })
+    .map((cps) => cps.join(""));
+
+  test("any username matching the rule with any password of >= 8 code points without control characters passes", async () => {
+    await fc.assert(
+      fc.asyncProperty(username, goodPassword, async (u, pw) => {
+        expect(USERNAME_PATTERN.test(u)).toBe(true);
+        const result = await p.check({}, { username: u, password: pw });
+        expect(result.failures).toBeUndefined();
+        expect(result.inputs).toMatchObject({
+          username: u,
+          password: pw,
+          enabled: true,
+          adoptExisting: false,
+        });
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  test("any password of fewer than 8 code points fails on 'password', with a value-free reason", async () => {
+    const rules = new Set<string>();
+    await fc.assert(
+      fc.asyncProperty(username, shortPassword, async (u, pw) => {
+        const result = await p.check({}, { username: u, password: pw });
+        expect(result.inputs).toBeUndefined();
+        expect(result.failures?.length).toBeGreaterThan(0);
+        for (const f of result.failures ?? []) {
+          expect(f.property).toBe("password");
+          rules.add(f.reason);
+        }
+      }),
+      { numRuns: 200 },
+    );
+    // The reasons are fixed rule texts (at most the length rule and the control-character rule),
+    // so no generated value can have been echoed.
+    expect(rules.size).toBeGreaterThanOrEqual(1);
+    expect(rules.size).toBeLessThanOrEqual(2);
+  });
+
+  test("any username with a character outside the rule fails on 'username'", async () => {
+    const bad = fc
+      .tuple(
+        username,
+        printableCodePoint.filter((c) => !/^[A-Za-z0-9_-]$/.test(c)),
+        username,
+      )
+      .map(([a, c, b]) => `${a}${c}${b}`)
+      .filter((u) => u !== UNKNOWN);
+    await fc.assert(
+      fc.asyncProperty(bad, async (u) => {
+        const result = await p.check({}, { username: u, password: PW });
+        expect(result.failures?.map((f) => f.property)).toEqual(["username"]);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  test("any unknown property is rejected by name", async () => {
+    const names = new Set([
+      "username",
+      "password",
+      "passwordFrom",
+      "passwordVersion",
+      "enabled",
+      "description",
+      "adoptExisting",
+    ]);
+    const reserved = new Set(["__provider", "realm", "accountId", "createdAt", "updatedAt"]);
+    const key = fc
+      .string({ minLength: 1, maxLength: 20 })
+      .filter((k) => !names.has(k) && !reserved.has(k) && k !== "__proto__");
+    await fc.assert(
+      fc.asyncProperty(key, fc.oneof(fc.string(), fc.integer(), fc.boolean()), async (k, v) => {
+        const result = await p.check({}, { ...ok, [k]: v });
+        expect(result.failures).toEqual([expect.objectContaining({ property: k })]);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
