@@ -1,0 +1,52 @@
+/**
+ * The README's reference must not drift from the code: every input, output, config key and
+ * environment variable the package defines is documented, and the quick start's two commands are
+ * the ones CI runs.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { CONFIG_KEYS, ENV_VARS } from "../../provider/config";
+import { INPUT_NAMES } from "../../provider/schemas";
+
+const root = path.resolve(__dirname, "..", "..");
+const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+const reference = readme.slice(readme.indexOf("## Reference"));
+
+/** Output properties declared on the resource class (`declare public readonly x`). */
+function declaredOutputs(): string[] {
+  const src = fs.readFileSync(path.join(root, "provider", "resource.ts"), "utf8");
+  return [...src.matchAll(/declare public readonly (\w+):/g)].map((m) => m[1]);
+}
+
+describe("README reference", () => {
+  test.each([...INPUT_NAMES])("documents the input %s", (name) => {
+    expect(reference).toMatch(new RegExp(`\\| \`${name}\` \\|`));
+  });
+
+  test("documents every output the resource declares", () => {
+    const outputs = declaredOutputs();
+    expect(outputs.length).toBeGreaterThan(8);
+    for (const name of outputs) expect(reference).toContain(`\`${name}\``);
+  });
+
+  test.each([...Object.values(CONFIG_KEYS), ...Object.values(ENV_VARS), "VOBIZ_DEBUG"])(
+    "documents %s",
+    (key) => {
+      expect(reference).toContain(`\`${key}\``);
+    },
+  );
+
+  test("the quick start's two commands run the demo and the tests, and CI runs the same test command", () => {
+    expect(readme).toContain("npm ci && npm run demo\nnpm ci && npm test\n");
+    const ci = fs.readFileSync(path.join(root, ".ci", "run"), "utf8");
+    expect(ci).toMatch(/^npm ci\b/m);
+    expect(ci).toMatch(/^npm test$/m);
+  });
+
+  test("every npm script the README names exists", () => {
+    const scripts = Object.keys(
+      (JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { scripts: object }).scripts,
+    );
+    for (const [, name] of readme.matchAll(/npm run ([\w:-]+)/g)) expect(scripts).toContain(name);
+  });
+});
