@@ -176,9 +176,13 @@ export class VobizClient {
         const ambiguous = isAmbiguous(err) || (err.status === 409 && attempt > 1);
         if (!ambiguous) throw err;
         this.markWrite(); // the server may have changed under us
-        const existing = await this.findCredentialByUsername(input.username, {
-          notOlderThan: this.clock.now(),
-        });
+        let existing: Credential | undefined;
+        try {
+          existing = await this.findCredentialByUsername(input.username, { notOlderThan: this.clock.now() });
+        } catch {
+          // The look-up failed too: report the create's failure, which is what the user asked for.
+          throw err;
+        }
         if (existing) {
           // Created since our first attempt: most likely ours. Setting the password makes that
           // certain (if someone else created the same username in that window, the declared

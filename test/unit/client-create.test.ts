@@ -182,6 +182,19 @@ describe("an ambiguous failure whose create did not land", () => {
     expect(methods()).toEqual(["POST", "GET"]);
   });
 
+  it("a look-up that fails too reports the create's failure, not the list's, and sends no second POST", async () => {
+    api
+      .scope(UNIT_ORIGIN)
+      .post(PATHS.credentials)
+      .reply(503, errorEnvelope("UNAVAILABLE", "down"))
+      .get(PATHS.listPage(0))
+      .reply(401, errorEnvelope("UNAUTHORIZED", "bad token"));
+    const { err } = await createFails({ retry: { maxAttempts: 3 } });
+    expect(err).toBeInstanceOf(VobizServerError);
+    expect((err as Error).message).toMatch(/^Vobiz API create failed/);
+    expect(methods()).toEqual(["POST", "GET"]);
+  });
+
   it("stops after maxAttempts POSTs, each followed by a look-up, with the last error", async () => {
     const scope = api.scope(UNIT_ORIGIN);
     for (let i = 0; i < 3; i++) {
