@@ -25,8 +25,10 @@ tier faults with-pulumi --runInBand
 node -e '
 const fs = require("fs"), path = require("path");
 let passed = 0, failed = 0, skipped = 0;
-for (const f of fs.readdirSync(process.argv[1])) {
-  const r = JSON.parse(fs.readFileSync(path.join(process.argv[1], f), "utf8"));
+for (const tier of ["unit", "integration", "e2e", "faults"]) {
+  const f = path.join(process.argv[1], tier + ".json");
+  if (!fs.existsSync(f)) { console.log("test:" + tier + " produced no results"); failed += 1; continue; }
+  const r = JSON.parse(fs.readFileSync(f, "utf8"));
   passed += r.numPassedTests; failed += r.numFailedTests + (r.numRuntimeErrorTestSuites || 0);
   skipped += r.numPendingTests + r.numTodoTests;
 }
