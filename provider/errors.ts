@@ -8,6 +8,8 @@
  * library error, whose `config` holds the request headers and body.
  */
 
+import { UNSENT_NETWORK_CODES } from "./retry";
+
 /** The API operations the client performs; errors use it to choose a next step. */
 export type VobizOperation = "create" | "list" | "get" | "update" | "delete";
 
@@ -47,6 +49,8 @@ export interface VobizApiErrorFacts {
   networkCode?: string;
   /** How many attempts were made before giving up. */
   attempts?: number;
+  /** The base URL the request went to (named in the advice for network failures). */
+  baseUrl?: string;
 }
 
 /** A failed call to the Vobiz API. Subclasses narrow the kind; all carry the same facts. */
@@ -61,6 +65,7 @@ export class VobizApiError extends VobizError implements VobizApiErrorFacts {
   readonly operation: VobizOperation;
   readonly networkCode?: string;
   readonly attempts?: number;
+  readonly baseUrl?: string;
 
   constructor(facts: VobizApiErrorFacts, hint: string) {
     super(describe(facts, hint));
@@ -74,6 +79,7 @@ export class VobizApiError extends VobizError implements VobizApiErrorFacts {
     this.operation = facts.operation;
     this.networkCode = facts.networkCode;
     this.attempts = facts.attempts;
+    this.baseUrl = facts.baseUrl;
   }
 
   /** A plain, secret-free object for logs and `JSON.stringify`. */
@@ -91,6 +97,7 @@ export class VobizApiError extends VobizError implements VobizApiErrorFacts {
       operation: this.operation,
       networkCode: this.networkCode,
       attempts: this.attempts,
+      baseUrl: this.baseUrl,
     };
   }
 }
@@ -128,13 +135,21 @@ function describe(facts: VobizApiErrorFacts, hint: string): string {
   return parts.join(" ");
 }
 
+const CREATE_MAY_HAVE_LANDED =
+  " The credential may have been created anyway: the next run looks it up first, and if it then " +
+  "reports HTTP 409 for this username, set `adoptExisting: true` to take it over.";
+
 /** What the user should do next, by status and operation. */
 function nextStep(facts: VobizApiErrorFacts): string {
   const { status, operation } = facts;
   if (status === undefined) {
+    const where = facts.baseUrl ? ` (${facts.baseUrl})` : "";
     return (
-      "Check that the base URL (vobiz:baseUrl / VOBIZ_BASE_URL) is right and reachable, " +
-      "then run the command again."
+      `Check that the base URL${where}, set by vobiz:baseUrl / VOBIZ_BASE_URL, is right and reachable, ` +
+      "then run the command again." +
+      (operation === "create" && !UNSENT_NETWORK_CODES.has(facts.networkCode ?? "")
+        ? CREATE_MAY_HAVE_LANDED
+        : "")
     );
   }
   switch (status) {
@@ -161,9 +176,9 @@ function nextStep(facts: VobizApiErrorFacts): string {
     case 409:
       if (operation === "create") {
         return (
-          "A credential with this username already exists on the account. Adopt it with " +
-          "`adoptExisting: true` on the VobizCredential (Pulumi then manages it and sets the " +
-          "declared password), or choose another username."
+          "The username is taken on this account. To manage that credential, set " +
+          "`adoptExisting: true` on the VobizCredential (Pulumi then sets the declared password " +
+          "and manages it); otherwise choose another username."
         );
       }
       if (operation === "delete") {
@@ -182,7 +197,10 @@ function nextStep(facts: VobizApiErrorFacts): string {
       return "Vobiz is rate limiting this account; wait a minute and run the command again, or lower `--parallel`.";
     default:
       if (status >= 500 || status === 408) {
-        return "Vobiz had a server-side problem; run the command again later (it is safe to retry).";
+        return (
+          "Vobiz had a server-side problem; run the command again later." +
+          (operation === "create" ? CREATE_MAY_HAVE_LANDED : " It is safe to retry.")
+        );
       }
       return "";
   }

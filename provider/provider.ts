@@ -137,6 +137,16 @@ export function createCredentialProvider(options: CredentialProviderOptions = {}
       if (!parsed.ok) return { failures: parsed.failures };
       const failures: InputFailure[] = [];
       const { inputs } = parsed;
+      // In the engine (configured), missing or malformed connection settings fail the preview,
+      // before any request, rather than the first create.
+      if (stackConfig !== undefined) {
+        try {
+          client();
+        } catch (e) {
+          if (!(e instanceof VobizConfigError)) throw e;
+          failures.push({ property: "", reason: e.message });
+        }
+      }
       // An unknown source (or key, during preview) is resolved at create/update time instead.
       if (inputs.passwordFrom && !containsUnknown(inputs.passwordFrom) && stackConfig !== undefined) {
         try {
@@ -357,6 +367,16 @@ function outputsOf(
   const updatedAt = live.updatedAt ?? previous?.updatedAt;
   if (updatedAt) outs.updatedAt = updatedAt;
   return outs;
+}
+
+/**
+ * Inside Pulumi's dynamic-provider process, ignore SIGINT. A Ctrl-C in a terminal reaches the
+ * whole process group; the engine then cancels gracefully and waits for operations in flight,
+ * but a provider process that died at once would lose the creates it had sent (orphans). The
+ * engine still stops this process when it shuts down. Ordinary programs are unaffected.
+ */
+if (require.main && /[\\/]cmd[\\/]dynamic-provider[\\/]/.test(require.main.filename)) {
+  process.on("SIGINT", () => undefined);
 }
 
 /** The provider instance the resource class uses (through the serialized provider). */

@@ -194,6 +194,7 @@ export class HttpTransport {
           operation: req.operation,
           networkCode,
           attempts: attempt,
+          baseUrl: this.options.baseUrl,
         }),
       };
     }

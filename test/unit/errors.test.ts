@@ -155,8 +155,27 @@ describe("createApiError: message and next step", () => {
   it("402 points at billing, 429 at rate limiting, 5xx and 408 say it is safe to retry", () => {
     expect(msg({ status: 402 })).toContain("billing problem");
     expect(msg({ status: 429 })).toContain("rate limiting");
-    expect(msg({ status: 408 })).toContain("safe to retry");
-    expect(msg({ status: 504 })).toContain("safe to retry");
+    expect(msg({ status: 408, operation: "update" })).toContain("safe to retry");
+    expect(msg({ status: 504, operation: "delete" })).toContain("safe to retry");
+  });
+
+  it("a 5xx, 408 or network failure of a create says it may have landed and how to adopt it", () => {
+    for (const over of [{ status: 500 }, { status: 408 }, { status: undefined, networkCode: "ETIMEDOUT" }]) {
+      const m = msg({ ...over, operation: "create" });
+      expect(m).toContain("may have been created anyway");
+      expect(m).toContain("adoptExisting: true");
+      expect(m).not.toContain("safe to retry");
+    }
+  });
+
+  it("a create refused before it was sent does not suggest it may have landed", () => {
+    const m = msg({ status: undefined, networkCode: "ECONNREFUSED", operation: "create" });
+    expect(m).not.toContain("may have been created");
+  });
+
+  it("a network failure names the base URL it tried", () => {
+    const m = msg({ status: undefined, networkCode: "ECONNREFUSED", baseUrl: "http://127.0.0.1:9/api/v1" });
+    expect(m).toContain("the base URL (http://127.0.0.1:9/api/v1), set by vobiz:baseUrl / VOBIZ_BASE_URL");
   });
 
   it("an unknown status has no next step", () => {
