@@ -125,3 +125,34 @@ describe("examples/fleet (GitOps: credentials.yaml)", () => {
     await f.expectNoSecretsLeaked();
   });
 });
+
+describe("the repository's root Pulumi.yaml (the fleet, run in place from a checkout)", () => {
+  let f: StackFixture;
+  beforeAll(async () => {
+    // In place: `pulumi-vobiz` resolves through node_modules/pulumi-vobiz (scripts/link-self.js)
+    // to this checkout's build, as the README's "from a checkout" instructions say.
+    f = await createStackFixture({
+      name: "root",
+      inPlace: path.resolve(__dirname, "..", ".."),
+      stack: `e2e-root-${process.pid}`,
+    });
+  });
+  afterAll(async () => {
+    await f?.close();
+  });
+
+  test("pulumi up creates the file's credentials; destroy removes them", async () => {
+    for (const k of ["receptionPassword", "salesPassword", "warehousePassword"]) await f.password(k);
+    await f.ws.up();
+    expect(
+      f
+        .live()
+        .map((c) => c.username)
+        .sort(),
+    ).toEqual(["reception", "sales_01", "sales_02", "warehouse"]);
+    await expectCleanPreview(f);
+    await f.ws.destroy();
+    expect(f.live()).toHaveLength(0);
+    await f.expectNoSecretsLeaked();
+  });
+});

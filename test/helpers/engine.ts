@@ -51,6 +51,8 @@ export interface WorkspaceOptions {
   files?: Record<string, string>;
   /** Copy an example project from the repo instead (e.g. "examples/basic"). */
   copyFrom?: string;
+  /** Run an existing project in place (e.g. the repository root); it is never deleted. */
+  inPlace?: string;
   /** Stack name; default "dev". */
   stack?: string;
   /** Environment for every command (e.g. VOBIZ_* for the provider process). */
@@ -73,6 +75,7 @@ export class PulumiWorkspace {
   readonly root: string;
   readonly stack: string;
   readonly passphrase = `e2e-${randomBytes(12).toString("hex")}`;
+  private readonly inPlace: boolean;
   /** Every command run so far, with its full output. */
   readonly history: RunResult[] = [];
   private readonly baseEnv: NodeJS.ProcessEnv;
@@ -81,7 +84,8 @@ export class PulumiWorkspace {
     this.stack = options.stack ?? "dev";
     this.root = fs.mkdtempSync(path.join(E2E_ROOT, `ws-${options.name}-`));
     // The project lives below the consumer directory so node resolves the installed package.
-    this.dir = fs.mkdtempSync(path.join(options.consumerDir, `proj-${options.name}-`));
+    this.inPlace = options.inPlace !== undefined;
+    this.dir = options.inPlace ?? fs.mkdtempSync(path.join(options.consumerDir, `proj-${options.name}-`));
     if (options.copyFrom) copyProject(path.join(REPO_ROOT, options.copyFrom), this.dir);
     for (const [rel, content] of Object.entries(options.files ?? {})) {
       fs.mkdirSync(path.dirname(path.join(this.dir, rel)), { recursive: true });
@@ -210,7 +214,8 @@ export class PulumiWorkspace {
 
   /** Removes the scratch directories. */
   cleanup(): void {
-    fs.rmSync(this.dir, { recursive: true, force: true });
+    if (this.inPlace) fs.rmSync(path.join(this.dir, `Pulumi.${this.stack}.yaml`), { force: true });
+    else fs.rmSync(this.dir, { recursive: true, force: true });
     fs.rmSync(this.root, { recursive: true, force: true });
   }
 }

@@ -67,6 +67,10 @@ export interface StackFixtureOptions {
   /** Files to add to the project (default: the spec program). */
   files?: Record<string, string>;
   copyFrom?: string;
+  /** Run this existing project in place instead of a scratch copy (e.g. the repository root). */
+  inPlace?: string;
+  /** Stack name (default "dev"; give a unique one for in-place projects). */
+  stack?: string;
   /** Install directory to create the project in (default: the shared one of ensureConsumer). */
   consumerDir?: string;
 }
@@ -85,10 +89,13 @@ export async function createStackFixture(options: StackFixtureOptions): Promise<
   const ws = new PulumiWorkspace({
     name: options.name,
     consumerDir,
-    files: options.copyFrom
-      ? options.files
-      : { "index.ts": SPEC_PROGRAM, "spec.json": "{}", ...(options.files ?? {}) },
+    files:
+      options.copyFrom || options.inPlace
+        ? options.files
+        : { "index.ts": SPEC_PROGRAM, "spec.json": "{}", ...(options.files ?? {}) },
     copyFrom: options.copyFrom,
+    inPlace: options.inPlace,
+    stack: options.stack,
     env: options.env,
   });
   await ws.init();
