@@ -6,7 +6,6 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { createServer } from "node:net";
-import { inspect } from "node:util";
 import { VobizClient, type VobizClientOptions } from "../../provider/client";
 import {
   VobizAuthenticationError,
@@ -18,25 +17,24 @@ import {
   VobizServerError,
   VobizValidationError,
 } from "../../provider/errors";
-import {
-  DEFAULT_SWITCHES,
-  startSandbox,
-  type JournalEntry,
-  type JournalFilter,
-  type Sandbox,
-} from "../../provider/sandbox";
+import { type JournalEntry, type JournalFilter, type Sandbox } from "../../provider/sandbox";
+import { useIntegrationSandbox } from "../helpers/integrationSandbox";
 
 const AUTH_ID = "MA_INTEG";
 const TOKEN = `tok_${randomBytes(16).toString("hex")}`;
 const RETRY = { baseDelayMs: 5, maxDelayMs: 50 };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+const ctx = useIntegrationSandbox(AUTH_ID, TOKEN);
 let sandbox: Sandbox;
+beforeAll(() => {
+  sandbox = ctx.sandbox;
+});
 
-/** Every secret of this file: the token and each password handed out by {@link password}. */
-const secrets = new Set<string>([TOKEN]);
-/** Errors the current test caught; checked for secrets after it. */
-const thrown: unknown[] = [];
+/** Every secret of this file (checked after each test by useIntegrationSandbox). */
+const secrets = ctx.secrets;
+/** Errors the current test caught. */
+const thrown = ctx.thrown;
 
 /** A fresh random password, registered as a secret. */
 function password(prefix = "Pw-"): string {
@@ -88,16 +86,6 @@ const listRequests = (): JournalEntry[] => journal({ route: "list" });
 const live = () => sandbox.credentials.list(AUTH_ID);
 
 /** Every text form of an error a user or a log could see. */
-function renderings(err: unknown): string[] {
-  const e = err as Error;
-  return [
-    String(err),
-    e?.message ?? "",
-    e?.stack ?? "",
-    JSON.stringify(err) ?? "",
-    inspect(err, { showHidden: true, depth: 8 }),
-  ];
-}
 
 /** A port nothing listens on: bind a free one, then close it. */
 async function closedPort(): Promise<number> {
@@ -107,32 +95,6 @@ async function closedPort(): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
 }
-
-beforeAll(async () => {
-  sandbox = await startSandbox({ accounts: [{ authId: AUTH_ID, authToken: TOKEN }], seed: 7 });
-});
-afterAll(() => sandbox.stop());
-
-afterEach(() => {
-  try {
-    const leaks: string[] = [];
-    const recorded = JSON.stringify(sandbox.journal.entries());
-    for (const s of secrets) {
-      if (recorded.includes(s)) leaks.push(`journal holds secret ${s.slice(0, 4)}…`);
-      thrown.forEach((err, i) => {
-        if (renderings(err).some((r) => r.includes(s)))
-          leaks.push(`error #${i} holds secret ${s.slice(0, 4)}…`);
-      });
-    }
-    expect(leaks).toEqual([]);
-  } finally {
-    thrown.length = 0;
-    sandbox.faults.clear();
-    sandbox.switches.set(DEFAULT_SWITCHES);
-    for (const c of sandbox.credentials.list(AUTH_ID)) sandbox.credentials.delete(AUTH_ID, c.id);
-    sandbox.journal.clear();
-  }
-});
 
 describe("CRUD", () => {
   test("create: one POST of username and password; the parsed credential carries what Vobiz sets", async () => {

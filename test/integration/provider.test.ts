@@ -4,23 +4,27 @@
  * drift, adoption, rollback, in-use deletes and the write-only password mode.
  */
 import { randomBytes, randomUUID } from "node:crypto";
-import { inspect } from "node:util";
 import { createCredentialProvider, type CredentialOutputs } from "../../provider/provider";
 import type { CredentialInputs } from "../../provider/schemas";
 import { VobizConfigError, VobizConflictError } from "../../provider/errors";
-import { startSandbox, type JournalEntry, type Sandbox } from "../../provider/sandbox";
+import { type JournalEntry, type Sandbox } from "../../provider/sandbox";
+import { useIntegrationSandbox } from "../helpers/integrationSandbox";
 
 const AUTH_ID = "MA_INTEG";
 const TOKEN = `tok_${randomBytes(16).toString("hex")}`;
 const RETRY = { baseDelayMs: 5, maxDelayMs: 50 };
 const CREDENTIALS_PATH = `/api/v1/account/${AUTH_ID}/credentials`;
 
+const ctx = useIntegrationSandbox(AUTH_ID, TOKEN);
 let sandbox: Sandbox;
+beforeAll(() => {
+  sandbox = ctx.sandbox;
+});
 
-/** Every secret of this file: the token and each password handed out by {@link password}. */
-const secrets = new Set<string>([TOKEN]);
-/** Errors the current test caught; checked for secrets after it. */
-const thrown: unknown[] = [];
+/** Every secret of this file (checked after each test by useIntegrationSandbox). */
+const secrets = ctx.secrets;
+/** Errors the current test caught. */
+const thrown = ctx.thrown;
 
 function password(): string {
   const p = `Pw-${randomBytes(9).toString("base64url")}`;
@@ -88,42 +92,6 @@ const lastSeq = (): number => sandbox.journal.entries().at(-1)?.seq ?? 0;
 const calls = (since = 0): string[] =>
   sandbox.journal.entries({ since }).map((e) => `${e.method} ${e.route} ${e.status}`);
 const entries = (since = 0, method?: string): JournalEntry[] => sandbox.journal.entries({ since, method });
-
-function renderings(err: unknown): string[] {
-  const e = err as Error;
-  return [
-    String(err),
-    e?.message ?? "",
-    e?.stack ?? "",
-    JSON.stringify(err) ?? "",
-    inspect(err, { showHidden: true, depth: 8 }),
-  ];
-}
-
-beforeAll(async () => {
-  sandbox = await startSandbox({ accounts: [{ authId: AUTH_ID, authToken: TOKEN }], seed: 7 });
-});
-afterAll(() => sandbox.stop());
-
-afterEach(() => {
-  try {
-    const leaks: string[] = [];
-    const recorded = JSON.stringify(sandbox.journal.entries());
-    for (const s of secrets) {
-      if (recorded.includes(s)) leaks.push(`journal holds secret ${s.slice(0, 4)}…`);
-      thrown.forEach((err, i) => {
-        if (renderings(err).some((r) => r.includes(s)))
-          leaks.push(`error #${i} holds secret ${s.slice(0, 4)}…`);
-      });
-    }
-    expect(leaks).toEqual([]);
-  } finally {
-    thrown.length = 0;
-    sandbox.faults.clear();
-    for (const c of sandbox.credentials.list(AUTH_ID)) sandbox.credentials.delete(AUTH_ID, c.id);
-    sandbox.journal.clear();
-  }
-});
 
 test("check → create → read (drift) → update → delete", async () => {
   const p = provider();
