@@ -369,14 +369,33 @@ function outputsOf(
   return outs;
 }
 
+/** Creates, updates and deletes the engine has asked this process for and not yet been answered. */
+let writesInFlight = 0;
+
+async function tracked<T>(write: () => Promise<T>): Promise<T> {
+  writesInFlight++;
+  try {
+    return await write();
+  } finally {
+    writesInFlight--;
+  }
+}
+
 /**
- * Inside Pulumi's dynamic-provider process, ignore SIGINT. A Ctrl-C in a terminal reaches the
- * whole process group; the engine then cancels gracefully and waits for operations in flight,
- * but a provider process that died at once would lose the creates it had sent (orphans). The
- * engine still stops this process when it shuts down. Ordinary programs are unaffected.
+ * SIGINT inside Pulumi's dynamic-provider process. A Ctrl-C in a terminal reaches the whole
+ * process group; the engine cancels gracefully and waits for the operations in flight, but a
+ * provider that died at once would lose creates Vobiz had already applied (orphans). So while a
+ * write is in flight the signal is ignored; when idle (which includes the engine's own SIGINT at
+ * shutdown, sent once operations are done) the process ends as it would by default, at once.
  */
+export function onDynamicProviderInterrupt(): void {
+  if (writesInFlight > 0) return;
+  process.removeListener("SIGINT", onDynamicProviderInterrupt);
+  process.kill(process.pid, "SIGINT");
+}
+
 if (require.main && /[\\/]cmd[\\/]dynamic-provider[\\/]/.test(require.main.filename)) {
-  process.on("SIGINT", () => undefined);
+  process.on("SIGINT", onDynamicProviderInterrupt);
 }
 
 /** The provider instance the resource class uses (through the serialized provider). */
@@ -396,12 +415,16 @@ function engineWouldEchoSecret(property: string): boolean {
 
 /**
  * The provider as the engine drives it (through the serialized provider). Identical to
- * {@link vobizCredentialProvider} except that a check failure of a secret input is reported
+ * {@link vobizCredentialProvider} except that its writes count as in flight for the SIGINT guard
+ * ({@link onDynamicProviderInterrupt}), and that a check failure of a secret input is reported
  * without a property name: the engine prints the value of a failing property next to the reason
  * (even a secret one), so the property is named in the reason instead.
  */
 export const engineCredentialProvider: VobizCredentialProvider = {
   ...vobizCredentialProvider,
+  create: (inputs) => tracked(() => vobizCredentialProvider.create(inputs)),
+  update: (id, olds, news) => tracked(() => vobizCredentialProvider.update(id, olds, news)),
+  delete: (id, props) => tracked(() => vobizCredentialProvider.delete(id, props)),
   async check(olds, news) {
     const result = await vobizCredentialProvider.check(olds, news);
     if (!result.failures) return result;
