@@ -1,0 +1,74 @@
+// Benchmark diagnostic ("ideal"): the floor program's trivial provider plus the API floor's
+// waits, with no HTTP: create, update and delete each wait one API latency; `read` waits one
+// latency per list page of ceil(N/100), once per process (every read shares the one scan).
+// It is the best any provider could do through this engine at this latency, so
+// ours − ideal is what our own code costs and ideal − floor what the engine makes of the latency.
+// bench.json's `latencyMs` sets the wait (the runner copies the sandbox latency into it).
+import * as pulumi from "@pulumi/pulumi";
+import * as fs from "fs";
+
+interface BenchSpec {
+  n: number;
+  renamed: number;
+  latencyMs?: number;
+}
+
+const spec = JSON.parse(fs.readFileSync("bench.json", "utf8")) as BenchSpec;
+const latencyMs = spec.latencyMs ?? 50;
+const listPages = Math.max(1, Math.ceil(spec.n / 100));
+// Captured by value into the serialized provider; shared by its methods within one process.
+const shared: { scan?: Promise<void> } = {};
+
+function wait(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+const idealProvider: pulumi.dynamic.ResourceProvider = {
+  async check(_olds, news) {
+    return { inputs: news };
+  },
+  async diff(_id, olds, news) {
+    const replaces = olds.username !== news.username ? ["username"] : [];
+    return {
+      changes: replaces.length > 0 || olds.password !== news.password,
+      replaces,
+      deleteBeforeReplace: false,
+    };
+  },
+  async create(inputs) {
+    await wait(latencyMs);
+    return { id: `ideal-${inputs.username}-${Math.random().toString(36).slice(2)}`, outs: inputs };
+  },
+  async read(id, props) {
+    shared.scan ??= wait(latencyMs * listPages);
+    await shared.scan;
+    return { id, props };
+  },
+  async update(_id, _olds, news) {
+    await wait(latencyMs);
+    return { outs: news };
+  },
+  async delete() {
+    await wait(latencyMs);
+  },
+};
+
+class IdealCredential extends pulumi.dynamic.Resource {
+  constructor(name: string, args: { username: string; password: pulumi.Input<string> }) {
+    super(
+      idealProvider,
+      name,
+      { username: args.username, password: pulumi.secret(args.password), realm: undefined },
+      { additionalSecretOutputs: ["password"] },
+      "bench",
+      "IdealCredential",
+    );
+  }
+}
+
+const base = new pulumi.Config().requireSecret("benchPassword");
+
+for (let i = 0; i < spec.n; i++) {
+  const username = i < spec.renamed ? `bench_${i}_r` : `bench_${i}`;
+  new IdealCredential(`c${i}`, { username, password: base.apply((p) => `${p}-${i}`) });
+}
