@@ -20,6 +20,7 @@ import {
   recordLeaks,
   recordResult,
   scanLeaks,
+  measuredColumns,
 } from "./support";
 
 jest.setTimeout(900_000);
@@ -166,14 +167,7 @@ describe("ambiguous create: applied on the server, failed for the client", () =>
       faults: describeRules(rules),
       operations:
         "up (failed); faults cleared; up (failed: 409); adoptExisting: true; up (ok); preview --expect-no-changes (ok)",
-      created: w.created,
-      updated: w.updated,
-      deleted: w.deleted,
-      kept: c.liveIds.length,
-      duplicates: c.duplicates,
-      orphans: c.orphansLive.length + c.orphansState.length,
-      requests: journal.entries().length,
-      faultedRequests: journal.faulted(),
+      ...measuredColumns(w, c, journal),
       durationMs: failed.durationMs + conflict.durationMs + adopted.durationMs + preview.durationMs,
       outcome:
         `failed run: ${sequence.join(" → ")}; left ${afterFailure.orphansLive.length} live orphan; ` +

@@ -19,6 +19,7 @@ import {
   recordLeaks,
   recordResult,
   scanLeaks,
+  measuredColumns,
 } from "./support";
 
 jest.setTimeout(900_000);
@@ -56,14 +57,7 @@ describe("failed follow-up PUT after a create", () => {
       scenario: "failed follow-up: PUT (enabled: false) fails after the create",
       faults: describeRules(rules),
       operations: `up (failed, ${failed.durationMs} ms); faults cleared; up (ok); preview --expect-no-changes (ok)`,
-      created: w.created,
-      updated: w.updated,
-      deleted: w.deleted,
-      kept: c.liveIds.length,
-      duplicates: c.duplicates,
-      orphans: c.orphansLive.length + c.orphansState.length,
-      requests: journal.entries().length,
-      faultedRequests: journal.faulted(),
+      ...measuredColumns(w, c, journal),
       durationMs: failed.durationMs + up.durationMs + preview.durationMs,
       outcome: `failed run: ${sequence.join(" → ")}, left ${afterFailure.liveIds.length} live / ${afterFailure.stateIds.length} in state; retry: ${fixed
         .entries()
@@ -121,15 +115,8 @@ describe("failed follow-up PUT after a create", () => {
       operations:
         `up (failed); faults cleared; up (failed: ${conflict.code === 0 ? "no" : "409"} conflict); ` +
         "adoptExisting: true; up (ok, adopted); preview --expect-no-changes (ok)",
-      created: w.created,
-      updated: w.updated,
-      deleted: w.deleted,
-      kept: c.liveIds.length,
-      duplicates: c.duplicates,
-      orphans: c.orphansLive.length + c.orphansState.length,
+      ...measuredColumns(w, c, journal),
       leaks: hits.length,
-      requests: journal.entries().length,
-      faultedRequests: journal.faulted(),
       durationMs: failed.durationMs + conflict.durationMs + adopted.durationMs + preview.durationMs,
       outcome: `after the failed run: ${afterFailure.orphansLive.length} orphan (named in the error); after adoption: converged`,
     });

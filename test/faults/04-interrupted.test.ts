@@ -30,6 +30,7 @@ import {
   waitFor,
   waitForQuiet,
   type Convergence,
+  measuredColumns,
 } from "./support";
 
 jest.setTimeout(900_000);
@@ -100,15 +101,8 @@ describe("interrupted up of 50 credentials", () => {
         scenario: `interrupted up of ${N}: SIGINT to \`pulumi\` after ${createdAtSignal} creates`,
         faults: describeRules(SLOW),
         operations: `up (SIGINT, exit ${run.code ?? run.signal}); up (ok); preview --expect-no-changes (ok)`,
-        created: w.created,
-        updated: w.updated,
-        deleted: w.deleted,
-        kept: c.liveIds.length,
-        duplicates: c.duplicates,
-        orphans: c.orphansLive.length + c.orphansState.length,
+        ...measuredColumns(w, c, journal),
         leaks: hits.length,
-        requests: journal.entries().length,
-        faultedRequests: journal.faulted(),
         durationMs: run.durationMs + up.durationMs + preview.durationMs,
         outcome: `after the interrupt: ${summary(after)}; recovery: plain \`pulumi up\``,
       });
@@ -176,15 +170,8 @@ describe("interrupted up of 50 credentials", () => {
         message: plain.code === 0 ? undefined : `plain up after the interrupt: ${providerError(plain)}`,
         faults: describeRules(SLOW),
         operations: `up (SIGINT to the group, exit ${run.code ?? run.signal}); ${commands.join("; ")}; preview --expect-no-changes (ok)`,
-        created: w.created,
-        updated: w.updated,
-        deleted: w.deleted,
-        kept: c.liveIds.length,
-        duplicates: c.duplicates,
-        orphans: c.orphansLive.length + c.orphansState.length,
+        ...measuredColumns(w, c, journal),
         leaks: hits.length,
-        requests: journal.entries().length,
-        faultedRequests: journal.faulted(),
         durationMs: elapsed,
         outcome:
           `after the interrupt: ${summary(after)}; ` +
@@ -285,15 +272,8 @@ describe("interrupted up of 50 credentials", () => {
         operations:
           `up (SIGKILL); refresh (failed: ${wasLocked ? "stale lock" : "?"}); ${commands.join("; ")}; preview --expect-no-changes (ok, with and without adoptExisting)` +
           (truncated ? " (the kill had cut off a checkpoint write: empty .attrs sidecar removed)" : ""),
-        created: w.created,
-        updated: w.updated,
-        deleted: w.deleted,
-        kept: c.liveIds.length,
-        duplicates: c.duplicates,
-        orphans: c.orphansLive.length + c.orphansState.length,
+        ...measuredColumns(w, c, journal),
         leaks: hits.length,
-        requests: journal.entries().length,
-        faultedRequests: journal.faulted(),
         durationMs: elapsed,
         outcome:
           `after the kill: ${summary(afterKill)}; after refresh --clear-pending-creates: ${summary(afterRefresh)}; ` +

@@ -19,6 +19,7 @@ import {
   recordResult,
   scanLeaks,
   withoutCiphertext,
+  measuredColumns,
 } from "./support";
 
 jest.setTimeout(900_000);
@@ -149,14 +150,7 @@ describe("conflicts and rate limits", () => {
       scenario: "rate limit outlasting the retry budget (rotate 2 + create 1)",
       faults: describeRules(rules),
       operations: `up (failed, ${failed.durationMs} ms); faults cleared; up (ok); preview --expect-no-changes (ok)`,
-      created: w.created,
-      updated: w.updated,
-      deleted: w.deleted,
-      kept: c.liveIds.length,
-      duplicates: c.duplicates,
-      orphans: c.orphansLive.length + c.orphansState.length,
-      requests: journal.entries().length,
-      faultedRequests: journal.faulted(),
+      ...measuredColumns(w, c, journal),
       durationMs: failed.durationMs + ok.durationMs + preview.durationMs,
       outcome: `${limited} requests answered 429 (5 attempts per request, Retry-After honoured); state and live unchanged by the failed run`,
     });

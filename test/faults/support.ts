@@ -161,6 +161,25 @@ export class JournalWindow {
   }
 }
 
+/** The counted columns of a result row: applied writes, what is live, duplicates, orphans, requests. */
+export function measuredColumns(
+  writes: { created: number; updated: number; deleted: number },
+  c: Convergence,
+  journal: JournalWindow,
+): Pick<
+  ScenarioResult,
+  "created" | "updated" | "deleted" | "kept" | "duplicates" | "orphans" | "requests" | "faultedRequests"
+> {
+  return {
+    ...writes,
+    kept: c.liveIds.length,
+    duplicates: c.duplicates,
+    orphans: c.orphansLive.length + c.orphansState.length,
+    requests: journal.entries().length,
+    faultedRequests: journal.faulted(),
+  };
+}
+
 function lastSeq(f: StackFixture): number {
   return Math.max(0, ...f.sandbox.journal.entries().map((e) => e.seq));
 }

@@ -1,4 +1,5 @@
 /** The sandbox's credentials API over real HTTP: routes, statuses, validation, auth, pagination. */
+import { randomBytes } from "node:crypto";
 import {
   DEFAULT_SWITCHES,
   DESCRIPTION_MAX_LENGTH,
@@ -10,8 +11,8 @@ import {
 } from "../../provider/sandbox";
 import { ISO_UTC, UUID_V4, accountClient, expectError, obj, send, uniqueName } from "./sandbox-helpers";
 
-const A: SandboxAccount = { authId: "MA_TESTA", authToken: "token-a-0123456789" };
-const B: SandboxAccount = { authId: "MA_TESTB", authToken: "token-b-0123456789" };
+const A: SandboxAccount = { authId: "MA_TESTA", authToken: `token-a-${randomBytes(8).toString("hex")}` };
+const B: SandboxAccount = { authId: "MA_TESTB", authToken: `token-b-${randomBytes(8).toString("hex")}` };
 
 let sandbox: Sandbox;
 let a: ReturnType<typeof accountClient>;
@@ -356,7 +357,10 @@ describe("routing", () => {
 });
 
 describe("list", () => {
-  const P: SandboxAccount = { authId: "MA_PAGES", authToken: "token-pages-0123" };
+  const P: SandboxAccount = {
+    authId: "MA_PAGES",
+    authToken: `token-pages-${randomBytes(8).toString("hex")}`,
+  };
   let p: ReturnType<typeof accountClient>;
   let expected: string[];
 
