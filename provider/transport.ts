@@ -3,7 +3,7 @@
  * retries for idempotent requests, JSON parsing and the mapping of every failure onto the typed
  * errors of errors.ts. It knows nothing about credentials; client.ts builds on it.
  */
-import axios, { AxiosError, type AxiosInstance, type AxiosResponse } from "axios";
+import type { AxiosInstance, AxiosResponse, AxiosStatic, CreateAxiosDefaults } from "axios";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import {
@@ -93,17 +93,27 @@ export interface TransportOptions {
   debug?: (line: string) => void;
 }
 
+/**
+ * axios, loaded on the first request rather than with the package: the provider process of a
+ * `pulumi preview` with nothing to change never sends one, and saves the load.
+ */
+function loadAxios(): AxiosStatic {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deliberate lazy load
+  return (require("axios") as { default: AxiosStatic }).default;
+}
+
 export class HttpTransport {
   readonly retry: RetryOptions;
   readonly clock: Clock;
-  private readonly http: AxiosInstance;
+  private readonly axiosConfig: CreateAxiosDefaults;
+  private axiosInstance?: AxiosInstance;
   private readonly secrets: string[];
 
   constructor(private readonly options: TransportOptions) {
     this.retry = mergeRetryOptions(options.retry);
     this.clock = options.clock ?? SYSTEM_CLOCK;
     this.secrets = [options.authToken];
-    this.http = axios.create({
+    this.axiosConfig = {
       baseURL: options.baseUrl,
       timeout: options.timeoutMs,
       headers: {
@@ -118,7 +128,11 @@ export class HttpTransport {
       maxRedirects: 0,
       maxContentLength: MAX_RESPONSE_BYTES,
       transitional: { clarifyTimeoutError: true, silentJSONParsing: true, forcedJSONParsing: false },
-    });
+    };
+  }
+
+  private get http(): AxiosInstance {
+    return (this.axiosInstance ??= loadAxios().create(this.axiosConfig));
   }
 
   /** Sends a request, retrying per its mode; resolves with a 2xx response or throws a VobizApiError. */
@@ -168,7 +182,7 @@ export class HttpTransport {
       });
     } catch (err) {
       // Never keep the AxiosError: its config holds the auth headers and the request body.
-      let networkCode = err instanceof AxiosError ? (err.code ?? "ERR_NETWORK") : "ERR_UNKNOWN";
+      let networkCode = loadAxios().isAxiosError(err) ? (err.code ?? "ERR_NETWORK") : "ERR_UNKNOWN";
       const oversized = networkCode === "ERR_BAD_RESPONSE" && /maxContentLength/.test((err as Error).message);
       // axios also says ERR_BAD_RESPONSE when the body broke off (connection reset mid-body): that
       // is a network failure, retryable for idempotent requests and ambiguous for a create.
