@@ -1,8 +1,12 @@
 /** The control side: the HTTP control API under /__sandbox/, the programmatic handle, accounts. */
+import { randomBytes } from "node:crypto";
 import { SandboxError, startSandbox, type Sandbox, type SandboxAccount } from "../../provider/sandbox";
 import { accountClient, expectError, obj, send, type Reply } from "./sandbox-helpers";
 
-const A: SandboxAccount = { authId: "MA_CONTROL", authToken: "control-token-0001" };
+const A: SandboxAccount = {
+  authId: "MA_CONTROL",
+  authToken: `control-token-${randomBytes(8).toString("hex")}`,
+};
 
 let sandbox: Sandbox;
 let a: ReturnType<typeof accountClient>;
@@ -175,7 +179,10 @@ describe("programmatic handle", () => {
   });
 
   test("two accounts are isolated, and out-of-band changes are not journaled", async () => {
-    const B: SandboxAccount = { authId: "MA_PROGB", authToken: "prog-b-token-01" };
+    const B: SandboxAccount = {
+      authId: "MA_PROGB",
+      authToken: `prog-b-token-${randomBytes(8).toString("hex")}`,
+    };
     sandbox.accounts.add(B);
     sandbox.journal.clear();
     const mine = sandbox.credentials.create(A.authId, { username: "shared_name", password: "a-password-1" });

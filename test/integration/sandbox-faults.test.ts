@@ -1,4 +1,5 @@
 /** Fault injection over real HTTP: statuses and headers, drops, applyThenFail, latency, seeded randomness. */
+import { randomBytes } from "node:crypto";
 import {
   SandboxError,
   startSandbox,
@@ -8,8 +9,14 @@ import {
 } from "../../provider/sandbox";
 import { accountClient, expectError, obj, uniqueName } from "./sandbox-helpers";
 
-const A: SandboxAccount = { authId: "MA_FAULTA", authToken: "token-fault-a-01" };
-const B: SandboxAccount = { authId: "MA_FAULTB", authToken: "token-fault-b-01" };
+const A: SandboxAccount = {
+  authId: "MA_FAULTA",
+  authToken: `token-fault-a-${randomBytes(8).toString("hex")}`,
+};
+const B: SandboxAccount = {
+  authId: "MA_FAULTB",
+  authToken: `token-fault-b-${randomBytes(8).toString("hex")}`,
+};
 
 let sandbox: Sandbox;
 let a: ReturnType<typeof accountClient>;

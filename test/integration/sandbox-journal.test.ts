@@ -1,8 +1,12 @@
 /** The request journal: what each entry records, masking of secrets, filters. */
+import { randomBytes } from "node:crypto";
 import { startSandbox, type Sandbox, type SandboxAccount } from "../../provider/sandbox";
 import { accountClient, obj, send, uniqueName } from "./sandbox-helpers";
 
-const A: SandboxAccount = { authId: "MA_JOURNAL", authToken: "journal-token-secret-4711" };
+const A: SandboxAccount = {
+  authId: "MA_JOURNAL",
+  authToken: `journal-token-secret-${randomBytes(8).toString("hex")}`,
+};
 const PASSWORDS = [
   "first-Pa55word!",
   "second-Pa55word!",

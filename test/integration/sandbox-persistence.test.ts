@@ -1,11 +1,15 @@
 /** Persistence: state survives stop and start, the data file holds only hashes, writes are atomic. */
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startSandbox, type Sandbox, type SandboxAccount } from "../../provider/sandbox";
 import { accountClient, expectError, obj } from "./sandbox-helpers";
 
-const A: SandboxAccount = { authId: "MA_PERSIST", authToken: "persist-token-secret-1234" };
+const A: SandboxAccount = {
+  authId: "MA_PERSIST",
+  authToken: `persist-token-secret-${randomBytes(8).toString("hex")}`,
+};
 const FIRST_PASSWORD = "initial-Secret-99";
 const SECOND_PASSWORD = "rotated-Secret-42";
 
