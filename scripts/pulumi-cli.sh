@@ -99,9 +99,13 @@ package tools
 import _ "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"
 GO
 log "resolving CLI modules"
-(cd "$work/cli" && go mod tidy -e >&2 2>"$work/cli-tidy.log") || { cat "$work/cli-tidy.log" >&2; }
+(cd "$work/cli" && go mod tidy -e) >"$work/cli-tidy.log" 2>&1 || true
 log "compiling pulumi (the long step)"
-(cd "$work/cli" && go build -trimpath -ldflags "$ldflags" -o "$work/out/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi) >&2
+if ! (cd "$work/cli" && go build -trimpath -ldflags "$ldflags" -o "$work/out/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi) >&2; then
+  log "the build failed; what resolving the modules said:"
+  grep -v '^go: downloading' "$work/cli-tidy.log" >&2 || true
+  exit 1
+fi
 
 # The Node.js language host. Its own module (sdk/nodejs/cmd/pulumi-language-nodejs/v3) has no
 # tags; the Go module proxy reachable here refuses every version of it (403 "not available"),
