@@ -75,9 +75,11 @@ export interface CredentialPatch {
 export interface ReadOptions {
   /**
    * Only answer from a list scan that started at or after this time (ms since epoch). Use
-   * `Date.now()` for a fresh read; omit to accept the shared snapshot.
+   * `fresh: true` for a read by the client's own clock; omit both to accept the shared snapshot.
    */
   notOlderThan?: number;
+  /** Only answer from a list scan started by this call or later (the client's clock): for decisions. */
+  fresh?: boolean;
 }
 
 interface Snapshot {
@@ -178,7 +180,7 @@ export class VobizClient {
         this.markWrite(); // the server may have changed under us
         let existing: Credential | undefined;
         try {
-          existing = await this.findCredentialByUsername(input.username, { notOlderThan: this.clock.now() });
+          existing = await this.findCredentialByUsername(input.username, { fresh: true });
         } catch {
           // The look-up failed too: report the create's failure, which is what the user asked for.
           throw err;
@@ -253,7 +255,7 @@ export class VobizClient {
 
   private snapshotFor(options: ReadOptions): Snapshot {
     const now = this.clock.now();
-    const floor = options.notOlderThan ?? now - this.tuning.listCacheTtlMs;
+    const floor = options.fresh ? now : (options.notOlderThan ?? now - this.tuning.listCacheTtlMs);
     const s = this.snapshot;
     if (s && s.startedAt >= floor && s.writes === this.writes) return s;
     return this.startScan(now);

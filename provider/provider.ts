@@ -255,7 +255,7 @@ export function createCredentialProvider(options: CredentialProviderOptions = {}
   }
 
   async function adopt(c: VobizClient, inputs: CredentialInputs, password: string): Promise<Credential> {
-    const existing = await c.findCredentialByUsername(inputs.username, { notOlderThan: Date.now() });
+    const existing = await c.findCredentialByUsername(inputs.username, { fresh: true });
     if (!existing) {
       throw new VobizConfigError(
         `Vobiz reported username '${inputs.username}' as taken, but no credential with that username is ` +
