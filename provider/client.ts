@@ -13,14 +13,7 @@ import {
   type VobizOperation,
 } from "./errors";
 import { backoffDelay, UNSENT_NETWORK_CODES, type RetryOptions } from "./retry";
-import {
-  apiCredentialListSchema,
-  apiCredentialSchema,
-  describeIssues,
-  toCredential,
-  type Credential,
-  type CredentialPage,
-} from "./schemas";
+import { apiSchemas, describeIssues, toCredential, type Credential, type CredentialPage } from "./schemas";
 import { HttpTransport, SYSTEM_CLOCK, type ApiRequest, type Clock } from "./transport";
 
 /**
@@ -222,7 +215,7 @@ export class VobizClient {
       retry: "idempotent",
     };
     const res = await this.transport.send(req);
-    const parsed = apiCredentialListSchema.safeParse(res.data);
+    const parsed = apiSchemas().credentialList.safeParse(res.data);
     if (!parsed.success) {
       throw createResponseError(
         {
@@ -368,7 +361,7 @@ export class VobizClient {
   private parseCredential(data: unknown, req: ApiRequest, status: number, requestId?: string): Credential {
     // Some API generations wrap the object; accept `{ object: {...} }` and `{ data: {...} }` too.
     const candidate = unwrap(data);
-    const parsed = apiCredentialSchema.safeParse(candidate);
+    const parsed = apiSchemas().credential.safeParse(candidate);
     if (!parsed.success) {
       throw createResponseError(
         {

@@ -4,7 +4,18 @@
  *   `id`, `username` and `enabled`, the fields the provider relies on);
  * - what a Pulumi program passes to a VobizCredential (checked in the provider's `check`).
  */
-import { z } from "zod";
+import type * as zod from "zod";
+import type { z } from "zod";
+
+/**
+ * zod, loaded when a schema is first used rather than with the package: a Pulumi program only
+ * declares resources and never validates, so `import "pulumi-vobiz"` does not pay for the load
+ * (about 70 ms of zod 4 on every `pulumi` command).
+ */
+function loadZod(): typeof zod.z {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deliberate lazy load
+  return (require("zod") as typeof zod).z;
+}
 
 // ---------------------------------------------------------------------------------------------
 // The Vobiz API
@@ -19,52 +30,64 @@ export const USERNAME_PATTERN = /^[A-Za-z0-9_-]+$/;
 /** Documented minimum password length (API docs; the Console's 5-20 rule is older and looser). */
 export const PASSWORD_MIN_LENGTH = 8;
 
-const optionalText = z.string().nullish();
+function buildApiSchemas(z: typeof zod.z) {
+  const optionalText = z.string().nullish();
 
-/** One credential as the API returns it. */
-export const apiCredentialSchema = z.looseObject({
-  id: z.string().min(1),
-  username: z.string().min(1),
-  enabled: z.boolean(),
-  description: optionalText,
-  account_id: optionalText,
-  realm: optionalText,
-  trunk_id: optionalText,
-  password: optionalText,
-  created_at: optionalText,
-  updated_at: optionalText,
-});
+  /** One credential as the API returns it. */
+  const credential = z.looseObject({
+    id: z.string().min(1),
+    username: z.string().min(1),
+    enabled: z.boolean(),
+    description: optionalText,
+    account_id: optionalText,
+    realm: optionalText,
+    trunk_id: optionalText,
+    password: optionalText,
+    created_at: optionalText,
+    updated_at: optionalText,
+  });
 
-/** A page of the credentials list (`total` in newer docs, `total_count` in older ones). */
-export const apiCredentialListSchema = z.looseObject({
-  meta: z
-    .looseObject({
-      limit: z.number().int().nonnegative().nullish(),
-      offset: z.number().int().nonnegative().nullish(),
-      total: z.number().int().nonnegative().nullish(),
-      total_count: z.number().int().nonnegative().nullish(),
-    })
-    .nullish(),
-  objects: z.array(apiCredentialSchema),
-});
+  /** A page of the credentials list (`total` in newer docs, `total_count` in older ones). */
+  const credentialList = z.looseObject({
+    meta: z
+      .looseObject({
+        limit: z.number().int().nonnegative().nullish(),
+        offset: z.number().int().nonnegative().nullish(),
+        total: z.number().int().nonnegative().nullish(),
+        total_count: z.number().int().nonnegative().nullish(),
+      })
+      .nullish(),
+    objects: z.array(credential),
+  });
 
-/** The documented error envelope; every part optional, since not every endpoint proves it. */
-export const apiErrorEnvelopeSchema = z.looseObject({
-  error: z
-    .union([
-      z.looseObject({
-        code: z.string().nullish(),
-        message: z.string().nullish(),
-        details: z.unknown().optional(),
-      }),
-      z.string(),
-    ])
-    .nullish(),
-  message: z.string().nullish(),
-  requestId: z.string().nullish(),
-  request_id: z.string().nullish(),
-  api_id: z.string().nullish(),
-});
+  /** The documented error envelope; every part optional, since not every endpoint proves it. */
+  const errorEnvelope = z.looseObject({
+    error: z
+      .union([
+        z.looseObject({
+          code: z.string().nullish(),
+          message: z.string().nullish(),
+          details: z.unknown().optional(),
+        }),
+        z.string(),
+      ])
+      .nullish(),
+    message: z.string().nullish(),
+    requestId: z.string().nullish(),
+    request_id: z.string().nullish(),
+    api_id: z.string().nullish(),
+  });
+  return { credential, credentialList, errorEnvelope };
+}
+
+/** The schemas of what the Vobiz API returns. */
+export type ApiSchemas = ReturnType<typeof buildApiSchemas>;
+let apiSchemasBuilt: ApiSchemas | undefined;
+
+/** The API response schemas (`credential`, `credentialList`, `errorEnvelope`), built on first use. */
+export function apiSchemas(): ApiSchemas {
+  return (apiSchemasBuilt ??= buildApiSchemas(loadZod()));
+}
 
 /** A Vobiz SIP credential, as the client hands it to callers. */
 export interface Credential {
@@ -91,7 +114,7 @@ export interface CredentialPage {
   total?: number;
 }
 
-export function toCredential(api: z.infer<typeof apiCredentialSchema>): Credential {
+export function toCredential(api: z.infer<ApiSchemas["credential"]>): Credential {
   const c: Credential = { id: api.id, username: api.username, enabled: api.enabled };
   if (typeof api.description === "string") c.description = api.description;
   if (api.account_id) c.accountId = api.account_id;
@@ -160,71 +183,80 @@ export function characterCount(s: string): number {
   return Array.from(s).length;
 }
 
-const unknownValue = z.literal(UNKNOWN);
-const orUnknown = <T extends z.ZodType>(schema: T) => z.union([unknownValue, schema]);
-
-const usernameSchema = z
-  .string({ error: "must be a string" })
-  .min(1, { error: "must not be empty: give the SIP username, e.g. 'office_desk-1'" })
-  .regex(USERNAME_PATTERN, {
-    error: "may contain only letters A-Z/a-z, digits, '_' and '-' (no spaces, dots or other characters)",
-  });
-
-const passwordSchema = z
-  .string({ error: "must be a string" })
-  .refine((s) => characterCount(s) >= PASSWORD_MIN_LENGTH, {
-    error: `must be at least ${PASSWORD_MIN_LENGTH} characters long (Vobiz rule)`,
-  })
-  .refine((s) => !CONTROL_CHARS.test(s), {
-    error: "must not contain control characters (newlines, tabs, NUL)",
-  });
-
 /** The rule of `passwordFrom`'s shape, reported whenever the shape (not a value in it) is wrong. */
 const PASSWORD_SOURCE_RULE = 'must be { config: "<stack config key>" } or { env: "<ENV_VAR>" }';
 
-const passwordSourceSchema = z.union(
-  [
-    z.strictObject({
-      // During preview the key itself may be an unknown output (a nested sentinel).
-      config: orUnknown(
-        z.string().regex(CONFIG_KEY_PATTERN, {
-          error: "must be a stack config key such as 'sipPassword' or 'myproject:sipPassword'",
-        }),
-      ),
-    }),
-    z.strictObject({
-      env: orUnknown(
-        z
-          .string()
-          .regex(ENV_NAME_PATTERN, { error: "must be an environment variable name such as SIP_PASSWORD" }),
-      ),
-    }),
-  ],
-  { error: PASSWORD_SOURCE_RULE },
-);
-
-const descriptionSchema = z
-  .string({ error: "must be a string" })
-  // eslint-disable-next-line no-control-regex -- control characters (but tab and newlines) are rejected
-  .refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s), {
-    error: "must not contain control characters",
-  })
-  .nullish();
-
 /** The resource's input schema, unknown sentinels allowed everywhere. */
-export const credentialInputsSchema = z.strictObject({
-  username: orUnknown(usernameSchema),
-  password: orUnknown(passwordSchema).optional(),
-  passwordFrom: orUnknown(passwordSourceSchema).optional(),
-  passwordVersion: orUnknown(
-    z.number({ error: "must be a number" }).int({ error: "must be a whole number" }).nonnegative({
-      error: "must be 0 or more",
-    }),
-  ).optional(),
-  enabled: orUnknown(z.boolean({ error: "must be true or false" })).optional(),
-  description: orUnknown(descriptionSchema).optional(),
-  adoptExisting: orUnknown(z.boolean({ error: "must be true or false" })).optional(),
-});
+function buildInputSchema(z: typeof zod.z) {
+  const unknownValue = z.literal(UNKNOWN);
+  const orUnknown = <T extends z.ZodType>(schema: T) => z.union([unknownValue, schema]);
+
+  const usernameSchema = z
+    .string({ error: "must be a string" })
+    .min(1, { error: "must not be empty: give the SIP username, e.g. 'office_desk-1'" })
+    .regex(USERNAME_PATTERN, {
+      error: "may contain only letters A-Z/a-z, digits, '_' and '-' (no spaces, dots or other characters)",
+    });
+
+  const passwordSchema = z
+    .string({ error: "must be a string" })
+    .refine((s) => characterCount(s) >= PASSWORD_MIN_LENGTH, {
+      error: `must be at least ${PASSWORD_MIN_LENGTH} characters long (Vobiz rule)`,
+    })
+    .refine((s) => !CONTROL_CHARS.test(s), {
+      error: "must not contain control characters (newlines, tabs, NUL)",
+    });
+
+  const passwordSourceSchema = z.union(
+    [
+      z.strictObject({
+        // During preview the key itself may be an unknown output (a nested sentinel).
+        config: orUnknown(
+          z.string().regex(CONFIG_KEY_PATTERN, {
+            error: "must be a stack config key such as 'sipPassword' or 'myproject:sipPassword'",
+          }),
+        ),
+      }),
+      z.strictObject({
+        env: orUnknown(
+          z
+            .string()
+            .regex(ENV_NAME_PATTERN, { error: "must be an environment variable name such as SIP_PASSWORD" }),
+        ),
+      }),
+    ],
+    { error: PASSWORD_SOURCE_RULE },
+  );
+
+  const descriptionSchema = z
+    .string({ error: "must be a string" })
+    // eslint-disable-next-line no-control-regex -- control characters (but tab and newlines) are rejected
+    .refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s), {
+      error: "must not contain control characters",
+    })
+    .nullish();
+
+  return z.strictObject({
+    username: orUnknown(usernameSchema),
+    password: orUnknown(passwordSchema).optional(),
+    passwordFrom: orUnknown(passwordSourceSchema).optional(),
+    passwordVersion: orUnknown(
+      z.number({ error: "must be a number" }).int({ error: "must be a whole number" }).nonnegative({
+        error: "must be 0 or more",
+      }),
+    ).optional(),
+    enabled: orUnknown(z.boolean({ error: "must be true or false" })).optional(),
+    description: orUnknown(descriptionSchema).optional(),
+    adoptExisting: orUnknown(z.boolean({ error: "must be true or false" })).optional(),
+  });
+}
+
+let inputSchemaBuilt: ReturnType<typeof buildInputSchema> | undefined;
+
+/** The resource's input schema, built on first use. */
+function inputSchema(): ReturnType<typeof buildInputSchema> {
+  return (inputSchemaBuilt ??= buildInputSchema(loadZod()));
+}
 
 /** A check failure in the engine's shape. */
 export interface InputFailure {
@@ -282,7 +314,7 @@ export function parseCredentialInputs(
   if (candidate.password === null) delete candidate.password;
   if (candidate.passwordFrom === null) delete candidate.passwordFrom;
 
-  const parsed = credentialInputsSchema.safeParse(candidate);
+  const parsed = inputSchema().safeParse(candidate);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const property = issue.path.length > 0 ? issue.path.map(String).join(".") : "(inputs)";

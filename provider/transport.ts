@@ -14,7 +14,7 @@ import {
   type VobizApiError,
   type VobizOperation,
 } from "./errors";
-import { apiErrorEnvelopeSchema } from "./schemas";
+import { apiSchemas } from "./schemas";
 import {
   backoffDelay,
   mergeRetryOptions,
@@ -216,7 +216,7 @@ export class HttpTransport {
     const headers = lowerCaseHeaders(res.headers as Record<string, unknown>);
     const text = typeof res.data === "string" ? res.data : "";
     const parsed = parseJson(text);
-    const envelope = apiErrorEnvelopeSchema.safeParse(parsed.ok ? parsed.value : undefined);
+    const envelope = apiSchemas().errorEnvelope.safeParse(parsed.ok ? parsed.value : undefined);
     const env = envelope.success ? envelope.data : undefined;
     const rawRequestId =
       headers["x-request-id"] ?? env?.requestId ?? env?.request_id ?? env?.api_id ?? undefined;

@@ -30,6 +30,32 @@ describe("npm pack output", () => {
     );
   });
 
+  test("a program's import loads neither zod nor axios: the first validation loads zod", () => {
+    const consumer = ensureConsumer();
+    const dir = fs.mkdtempSync(path.join(consumer, "proj-lazy-"));
+    try {
+      fs.writeFileSync(
+        path.join(dir, "lazy.js"),
+        `const path = require("node:path");
+const loaded = (name) =>
+  Object.keys(require.cache).some((f) => f.includes(path.sep + "node_modules" + path.sep + name + path.sep));
+const root = require("pulumi-vobiz");
+const afterImport = { zod: loaded("zod"), axios: loaded("axios") };
+const result = root.parseCredentialInputs({ username: "desk", password: "x" });
+const afterCheck = { zod: loaded("zod"), axios: loaded("axios") };
+console.log(JSON.stringify({ afterImport, afterCheck, failures: result.ok ? [] : result.failures.map((f) => f.property) }));`,
+      );
+      const out = execFileSync(process.execPath, ["lazy.js"], { cwd: dir, encoding: "utf8" });
+      expect(JSON.parse(out)).toEqual({
+        afterImport: { zod: false, axios: false },
+        afterCheck: { zod: true, axios: false },
+        failures: ["password"],
+      });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test("installs into an empty project, imports, type-checks and runs its bin", async () => {
     const consumer = ensureConsumer();
     const dir = fs.mkdtempSync(path.join(consumer, "proj-import-"));
