@@ -63,13 +63,15 @@ export function createCredentialProvider(options: CredentialProviderOptions = {}
   let stackConfig: ConfigSource | undefined;
   const clients = new Map<string, VobizClient>();
 
+  /** The settings `client()` last saw, and its answer: check and diff ask once per resource. */
+  let lastClient: { settings: string; client: VobizClient } | undefined;
+
   /** The client for the current settings, shared by every operation of this process. */
   function client(): VobizClient {
-    const conn = resolveConnection(
-      options.clientOptions ?? {},
-      settingsFromConfig(stackConfig),
-      settingsFromEnv(env()),
-    );
+    const sources = [options.clientOptions ?? {}, settingsFromConfig(stackConfig), settingsFromEnv(env())];
+    const settings = JSON.stringify(sources.map((s) => [s.authId, s.authToken, s.baseUrl]));
+    if (lastClient?.settings === settings) return lastClient.client;
+    const conn = resolveConnection(...sources);
     const tokenHash = createHash("sha256").update(conn.authToken).digest("hex");
     const key = `${conn.baseUrl}\u0000${conn.authId}\u0000${tokenHash}`;
     let c = clients.get(key);
@@ -77,6 +79,7 @@ export function createCredentialProvider(options: CredentialProviderOptions = {}
       c = new VobizClient({ ...options.clientOptions, ...conn, env: env() });
       clients.set(key, c);
     }
+    lastClient = { settings, client: c };
     return c;
   }
 

@@ -206,6 +206,21 @@ describe("account", () => {
     ]);
   });
 
+  test("settings that change between calls are seen by the next call (the client is not pinned)", async () => {
+    const env: NodeJS.ProcessEnv = { VOBIZ_AUTH_ID: "MA_ONE", VOBIZ_AUTH_TOKEN: "tok_one_SECRET" };
+    const q = createCredentialProvider({ env });
+    const inputs = await checked(q, base);
+    const onOne = stateOf(inputs, { accountId: "MA_ONE" });
+    expect((await q.diff(ID, onOne, inputs)).changes).toBe(false);
+    env.VOBIZ_AUTH_ID = "MA_TWO";
+    expect((await q.diff(ID, onOne, inputs)).replaces).toEqual(["accountId"]);
+    delete env.VOBIZ_AUTH_TOKEN;
+    expect(await q.diff(ID, onOne, inputs)).toEqual(NO_CHANGE); // not configured any more
+    env.VOBIZ_AUTH_ID = "MA_ONE";
+    env.VOBIZ_AUTH_TOKEN = "tok_one_SECRET";
+    expect((await q.diff(ID, onOne, inputs)).changes).toBe(false);
+  });
+
   test("no credentials configured (e.g. a preview without them): diff still works and does not replace", async () => {
     const q = createCredentialProvider({ env: {} });
     const inputs = await checked(q, base);
