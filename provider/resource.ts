@@ -51,6 +51,21 @@ export interface VobizCredentialArgs {
   adoptExisting?: pulumi.Input<boolean>;
 }
 
+/** The resource's outputs, each `undefined` until the engine resolves it. */
+const DECLARED_OUTPUTS: Readonly<Record<string, undefined>> = Object.freeze({
+  username: undefined,
+  password: undefined,
+  passwordFrom: undefined,
+  passwordVersion: undefined,
+  enabled: undefined,
+  description: undefined,
+  adoptExisting: undefined,
+  realm: undefined,
+  accountId: undefined,
+  createdAt: undefined,
+  updatedAt: undefined,
+});
+
 /** A Vobiz SIP credential. The resource id is the credential's Vobiz id (a UUID). */
 export class VobizCredential extends pulumi.dynamic.Resource {
   /** The SIP username. */
@@ -78,15 +93,13 @@ export class VobizCredential extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: VobizCredentialArgs, opts?: pulumi.CustomResourceOptions) {
     const props: pulumi.Inputs = {
+      // Every declared output needs a key here, or the SDK creates no Output for it (an input
+      // left out would read as `undefined`); `undefined` values are not sent as inputs.
+      ...DECLARED_OUTPUTS,
       // Every given property is passed on, so `check` can reject a misspelt one (JavaScript
       // programs and casts get past the type checker) instead of silently ignoring it.
       ...args,
       password: args.password === undefined ? undefined : pulumi.secret(args.password),
-      // Outputs only: declared so the engine exposes them on the resource.
-      realm: undefined,
-      accountId: undefined,
-      createdAt: undefined,
-      updatedAt: undefined,
     };
     const secretOutputs = { additionalSecretOutputs: ["password"] };
     super(

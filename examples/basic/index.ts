@@ -17,3 +17,5 @@ const desk = new VobizCredential("front-desk", {
 export const username = desk.username;
 export const realm = desk.realm;
 export const credentialId = desk.id;
+/** Whether the credential can authenticate (not set above, so Vobiz's default: true). */
+export const enabled = desk.enabled;

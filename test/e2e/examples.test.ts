@@ -28,7 +28,12 @@ describe("examples/basic", () => {
     await f.ws.up();
     const out = await f.ws.outputs();
     const [live] = f.live();
-    expect(out).toMatchObject({ username: "office_desk", realm: live.realm, credentialId: live.id });
+    expect(out).toMatchObject({
+      username: "office_desk",
+      realm: live.realm,
+      credentialId: live.id,
+      enabled: true,
+    });
     expect(live.description).toBe("Front desk phone");
     await expectCleanPreview(f);
     await f.ws.destroy();

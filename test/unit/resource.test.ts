@@ -132,6 +132,31 @@ describe("VobizCredential", () => {
     expect(await valueOf(r.password)).toBe(PASSWORD);
   });
 
+  test("every declared output exists even when its input was left out", async () => {
+    const r = new VobizCredential("defaults", { username: "office_desk-1", password: PASSWORD });
+    for (const key of [
+      "username",
+      "password",
+      "passwordFrom",
+      "passwordVersion",
+      "enabled",
+      "description",
+      "adoptExisting",
+      "realm",
+      "accountId",
+      "createdAt",
+      "updatedAt",
+    ] as const) {
+      expect(pulumi.Output.isInstance(r[key])).toBe(true);
+    }
+    expect(await valueOf(r.enabled)).toBe(true);
+    expect(await valueOf(r.adoptExisting)).toBe(false);
+    expect(await valueOf(r.description)).toBeUndefined();
+    expect(await valueOf(r.passwordFrom)).toBeUndefined();
+    const reg = await registrationOf(r);
+    expect(Object.keys(reg.args.inputs).sort()).toEqual(["__provider", "password", "username"]);
+  });
+
   test("the password output is secret; the others are not", async () => {
     const r = new VobizCredential("secret-out", { username: "office_desk-1", password: PASSWORD });
     expect(await pulumi.isSecret(r.password)).toBe(true);
