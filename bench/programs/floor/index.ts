@@ -9,6 +9,31 @@ interface BenchSpec {
   renamed: number;
 }
 
+// The same resource shape as VobizCredential: the same declared outputs (the SDK makes an Output,
+// with its promises, for every one, so their number is part of what the engine costs) and the same
+// outputs after create, with constant values.
+const DECLARED_OUTPUTS = {
+  username: undefined,
+  password: undefined,
+  passwordFrom: undefined,
+  passwordVersion: undefined,
+  enabled: undefined,
+  description: undefined,
+  adoptExisting: undefined,
+  realm: undefined,
+  accountId: undefined,
+  createdAt: undefined,
+  updatedAt: undefined,
+};
+const SERVER_OUTPUTS = {
+  enabled: true,
+  adoptExisting: false,
+  realm: "MA_BENCH.sip.vobiz.ai",
+  accountId: "MA_BENCH",
+  createdAt: "2026-01-01T00:00:00Z",
+  updatedAt: "2026-01-01T00:00:00Z",
+};
+
 const floorProvider: pulumi.dynamic.ResourceProvider = {
   async check(_olds, news) {
     return { inputs: news };
@@ -22,13 +47,16 @@ const floorProvider: pulumi.dynamic.ResourceProvider = {
     };
   },
   async create(inputs) {
-    return { id: `floor-${inputs.username}-${Math.random().toString(36).slice(2)}`, outs: inputs };
+    return {
+      id: `floor-${inputs.username}-${Math.random().toString(36).slice(2)}`,
+      outs: { ...inputs, ...SERVER_OUTPUTS },
+    };
   },
   async read(id, props) {
     return { id, props };
   },
   async update(_id, _olds, news) {
-    return { outs: news };
+    return { outs: { ...news, ...SERVER_OUTPUTS } };
   },
   async delete() {},
 };
@@ -38,7 +66,7 @@ class FloorCredential extends pulumi.dynamic.Resource {
     super(
       floorProvider,
       name,
-      { username: args.username, password: pulumi.secret(args.password), realm: undefined },
+      { ...DECLARED_OUTPUTS, username: args.username, password: pulumi.secret(args.password) },
       { additionalSecretOutputs: ["password"] },
       "bench",
       "FloorCredential",

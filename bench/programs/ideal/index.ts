@@ -23,6 +23,31 @@ function wait(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+// The same resource shape as VobizCredential: the same declared outputs (the SDK makes an Output,
+// with its promises, for every one, so their number is part of what the engine costs) and the same
+// outputs after create, with constant values.
+const DECLARED_OUTPUTS = {
+  username: undefined,
+  password: undefined,
+  passwordFrom: undefined,
+  passwordVersion: undefined,
+  enabled: undefined,
+  description: undefined,
+  adoptExisting: undefined,
+  realm: undefined,
+  accountId: undefined,
+  createdAt: undefined,
+  updatedAt: undefined,
+};
+const SERVER_OUTPUTS = {
+  enabled: true,
+  adoptExisting: false,
+  realm: "MA_BENCH.sip.vobiz.ai",
+  accountId: "MA_BENCH",
+  createdAt: "2026-01-01T00:00:00Z",
+  updatedAt: "2026-01-01T00:00:00Z",
+};
+
 const idealProvider: pulumi.dynamic.ResourceProvider = {
   async check(_olds, news) {
     return { inputs: news };
@@ -37,7 +62,10 @@ const idealProvider: pulumi.dynamic.ResourceProvider = {
   },
   async create(inputs) {
     await wait(latencyMs);
-    return { id: `ideal-${inputs.username}-${Math.random().toString(36).slice(2)}`, outs: inputs };
+    return {
+      id: `ideal-${inputs.username}-${Math.random().toString(36).slice(2)}`,
+      outs: { ...inputs, ...SERVER_OUTPUTS },
+    };
   },
   async read(id, props) {
     shared.scan ??= wait(latencyMs * listPages);
@@ -46,7 +74,7 @@ const idealProvider: pulumi.dynamic.ResourceProvider = {
   },
   async update(_id, _olds, news) {
     await wait(latencyMs);
-    return { outs: news };
+    return { outs: { ...news, ...SERVER_OUTPUTS } };
   },
   async delete() {
     await wait(latencyMs);
@@ -58,7 +86,7 @@ class IdealCredential extends pulumi.dynamic.Resource {
     super(
       idealProvider,
       name,
-      { username: args.username, password: pulumi.secret(args.password), realm: undefined },
+      { ...DECLARED_OUTPUTS, username: args.username, password: pulumi.secret(args.password) },
       { additionalSecretOutputs: ["password"] },
       "bench",
       "IdealCredential",
