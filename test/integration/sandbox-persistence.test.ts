@@ -63,7 +63,7 @@ test("an account given at start re-keys a stored one", async () => {
   const path = join(dir, "rekey.json");
   sandbox = await startSandbox({ accounts: [A], persistPath: path });
   await sandbox.stop();
-  const rekeyed = { authId: A.authId, authToken: "a-brand-new-token-77" };
+  const rekeyed = { authId: A.authId, authToken: `rekeyed-token-${randomBytes(8).toString("hex")}` };
   sandbox = await startSandbox({ accounts: [rekeyed], persistPath: path });
   expectError(await accountClient(sandbox, A).list(), 401, "INVALID_CREDENTIALS");
   expect((await accountClient(sandbox, rekeyed).list()).status).toBe(200);
