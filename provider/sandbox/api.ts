@@ -10,8 +10,8 @@ import type { CredentialRecord, Store } from "./store";
 import type { SandboxSwitches } from "./switches";
 import { parseJsonObject, parseListQuery, validateCreate, validateUpdate } from "./validation";
 
-/** The literal the API returns in place of a password. */
-export const REDACTED_PASSWORD = "<redacted>";
+/** The literal the API returns in place of a password (the sandbox's own copy of the documented value). */
+export const SANDBOX_REDACTED_PASSWORD = "<redacted>";
 /** Domain of a credential's SIP digest realm, `{auth_id}.sip.vobiz.ai`. */
 export const REALM_DOMAIN = "sip.vobiz.ai";
 
@@ -54,8 +54,8 @@ export interface HandlerResult {
   body?: unknown;
 }
 
-/** A request as the handlers see it. */
-export interface ApiRequest {
+/** An API request as the sandbox's handlers see it (not the provider's transport request). */
+export interface SandboxApiRequest {
   method: string;
   query: URLSearchParams;
   headers: { authId: string | null; authToken: string | null };
@@ -77,7 +77,7 @@ export function presentCredential(
     updated_at: new Date(c.updatedAt).toISOString(),
   };
   if (switches.returnDescription && c.description !== undefined) out.description = c.description;
-  if (switches.redactedPassword) out.password = REDACTED_PASSWORD;
+  if (switches.redactedPassword) out.password = SANDBOX_REDACTED_PASSWORD;
   return out;
 }
 
@@ -85,7 +85,7 @@ export function presentCredential(
  * Checks the auth headers: 401 `UNAUTHORIZED` when missing, 401 `INVALID_CREDENTIALS` for a wrong
  * token or unknown account, 403 `FORBIDDEN` when the path names another account.
  */
-export function authorize(store: Store, request: ApiRequest, pathAuthId: string): void {
+export function authorize(store: Store, request: SandboxApiRequest, pathAuthId: string): void {
   const { authId, authToken } = request.headers;
   if (!authId || !authToken) {
     throw new SandboxError(401, ERROR_CODES.unauthorized, "X-Auth-ID and X-Auth-Token headers are required");
@@ -110,7 +110,7 @@ export function handleApi(
   store: Store,
   switches: Readonly<SandboxSwitches>,
   match: RouteMatch,
-  request: ApiRequest,
+  request: SandboxApiRequest,
 ): HandlerResult {
   if (match.kind === "not_found") {
     throw new SandboxError(404, ERROR_CODES.notFound, "No such API route");
@@ -128,7 +128,7 @@ export function handleApi(
 interface HandlerContext {
   store: Store;
   switches: Readonly<SandboxSwitches>;
-  request: ApiRequest;
+  request: SandboxApiRequest;
   authId: string;
   credentialId: string;
 }

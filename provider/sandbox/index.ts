@@ -18,14 +18,14 @@ export { DEFAULT_SEED, mulberry32, type FaultRule, type FaultRuleState } from ".
 export { MASK, type AppliedFault, type FaultKind, type JournalEntry, type JournalFilter } from "./journal";
 export { API_BASE_PATH, type RouteName } from "./routes";
 export { CONTROL_BASE_PATH } from "./control";
-export { REALM_DOMAIN, REDACTED_PASSWORD, type CredentialList, type CredentialObject } from "./api";
+export { REALM_DOMAIN, SANDBOX_REDACTED_PASSWORD, type CredentialList, type CredentialObject } from "./api";
 export {
   DESCRIPTION_MAX_LENGTH,
   LIST_DEFAULT_LIMIT,
   LIST_MAX_LIMIT,
-  PASSWORD_MIN_LENGTH,
+  SANDBOX_PASSWORD_MIN_LENGTH,
+  SANDBOX_USERNAME_PATTERN,
   USERNAME_MAX_LENGTH,
-  USERNAME_PATTERN,
+  type ConsolePatch,
   type CreateInput,
-  type CredentialPatch as SandboxValidationPatch,
 } from "./validation";

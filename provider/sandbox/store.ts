@@ -10,7 +10,7 @@ import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node
 import { dirname } from "node:path";
 import { ERROR_CODES, SandboxError } from "./errors";
 import { fingerprint, hashSecret, isSecretHash, verifySecret } from "./secrets";
-import type { CreateInput, CredentialPatch } from "./validation";
+import type { ConsolePatch, CreateInput } from "./validation";
 
 /** A stored credential. Timestamps are epoch milliseconds. */
 export interface CredentialRecord {
@@ -81,10 +81,6 @@ export class Store {
     this.save();
   }
 
-  hasAccount(authId: string): boolean {
-    return this.accounts.has(authId);
-  }
-
   listAccounts(): { authId: string }[] {
     return [...this.accounts.keys()].map((authId) => ({ authId }));
   }
@@ -148,7 +144,7 @@ export class Store {
    * Changes the given fields. Any change of `password`, `enabled` or `description` moves
    * `updatedAt` strictly forward, even within the same millisecond.
    */
-  updateCredential(authId: string, id: string, patch: CredentialPatch): Readonly<CredentialRecord> {
+  updateCredential(authId: string, id: string, patch: ConsolePatch): Readonly<CredentialRecord> {
     const record = this.mutable(authId, id);
     if (patch.password !== undefined) record.passwordHash = hashSecret(patch.password);
     if (patch.enabled !== undefined) record.enabled = patch.enabled;

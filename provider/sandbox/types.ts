@@ -5,7 +5,7 @@ import type { CredentialObject } from "./api";
 import type { FaultRule, FaultRuleState } from "./faults";
 import type { JournalEntry, JournalFilter } from "./journal";
 import type { SandboxSwitches } from "./switches";
-import type { CreateInput, CredentialPatch } from "./validation";
+import type { ConsolePatch, CreateInput } from "./validation";
 
 /** An account: its Auth ID (`MA_...`) and Auth Token. */
 export interface SandboxAccount {
@@ -52,7 +52,7 @@ export interface SandboxCredential extends CredentialObject {
 export type SandboxCredentialInput = CreateInput;
 
 /** Fields of an out-of-band change (as in the Vobiz console), including the `inUse` flag. */
-export type SandboxCredentialPatch = CredentialPatch;
+export type SandboxCredentialPatch = ConsolePatch;
 
 /** The running sandbox. */
 export interface Sandbox {

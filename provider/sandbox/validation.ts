@@ -2,15 +2,22 @@
  * Request validation: the field rules of the credentials API, with every limit in a named constant.
  * Malformed or non-object bodies are 400s, rule failures are 422 `VALIDATION_ERROR` whose
  * `details` name the field and rule (`{ field: "password", rule: "min_length", min: 8 }`).
+ *
+ * These rules are the sandbox's own reading of the Vobiz docs, written apart from the provider's
+ * (provider/schemas.ts) on purpose: a rule the provider gets wrong is then caught by the sandbox
+ * instead of being agreed with. docs/sandbox.md lists where the two differ and why.
  */
 import { ERROR_CODES, SandboxError } from "./errors";
 
-/** Username characters (Console rule): letters, digits, `_` and `-`. */
-export const USERNAME_PATTERN = /^[A-Za-z0-9_-]+$/;
+/** Username characters (Console rule): letters, digits, `_` and `-`. Not the provider's constant. */
+export const SANDBOX_USERNAME_PATTERN = /^[A-Za-z0-9_-]+$/;
 /** No maximum is documented; the sandbox picks this one so over-long names fail visibly. */
 export const USERNAME_MAX_LENGTH = 255;
-/** Minimum password length (API docs). No upper bound is documented, so none is enforced. */
-export const PASSWORD_MIN_LENGTH = 8;
+/**
+ * Minimum password length (API docs), in code points. No upper bound is documented, so none is
+ * enforced. Not the provider's constant.
+ */
+export const SANDBOX_PASSWORD_MIN_LENGTH = 8;
 /** No maximum is documented; the sandbox picks this one. */
 export const DESCRIPTION_MAX_LENGTH = 1024;
 /** Default `limit` of the list endpoint. */
@@ -37,8 +44,11 @@ export interface UpdateInput {
   description?: string;
 }
 
-/** An out-of-band change (as in the Vobiz console): the update fields plus the `inUse` flag. */
-export interface CredentialPatch extends UpdateInput {
+/**
+ * An out-of-band change (as in the Vobiz console): the update fields plus the `inUse` flag. Not the
+ * provider's `CredentialPatch` (the body of an API update).
+ */
+export interface ConsolePatch extends UpdateInput {
   /** "In use by active calls": the API's delete answers 409 while it is set. */
   inUse?: boolean;
 }
@@ -136,14 +146,13 @@ export function validateUpdate(
  * Validates an out-of-band change: the update fields (same rules as the API) plus `inUse`
  * (also accepted as `in_use`). Unlike the API's update, `inUse` alone is a valid change.
  */
-export function validateConsolePatch(raw: Record<string, unknown>): CredentialPatch {
+export function validateConsolePatch(raw: Record<string, unknown>): ConsolePatch {
   const { inUse, in_use, ...rest } = raw;
   const flag = inUse ?? in_use;
   if (flag !== undefined && typeof flag !== "boolean") {
     throwIfProblems([{ field: "inUse", rule: "type", expected: "boolean" }]);
   }
-  const patch: CredentialPatch =
-    Object.keys(rest).length > 0 || flag === undefined ? validateUpdate(rest) : {};
+  const patch: ConsolePatch = Object.keys(rest).length > 0 || flag === undefined ? validateUpdate(rest) : {};
   if (typeof flag === "boolean") patch.inUse = flag;
   return patch;
 }
@@ -221,16 +230,16 @@ function checkUsername(v: unknown): FieldProblem[] {
   if (typeof v !== "string") return [{ field: "username", rule: "type", expected: "string" }];
   if (length(v) > USERNAME_MAX_LENGTH)
     return [{ field: "username", rule: "max_length", max: USERNAME_MAX_LENGTH }];
-  if (!USERNAME_PATTERN.test(v))
-    return [{ field: "username", rule: "pattern", pattern: USERNAME_PATTERN.source }];
+  if (!SANDBOX_USERNAME_PATTERN.test(v))
+    return [{ field: "username", rule: "pattern", pattern: SANDBOX_USERNAME_PATTERN.source }];
   return [];
 }
 
 function checkPassword(v: unknown, required: boolean): FieldProblem[] {
   if (v === undefined) return required ? [{ field: "password", rule: "required" }] : [];
   if (typeof v !== "string") return [{ field: "password", rule: "type", expected: "string" }];
-  if (length(v) < PASSWORD_MIN_LENGTH)
-    return [{ field: "password", rule: "min_length", min: PASSWORD_MIN_LENGTH }];
+  if (length(v) < SANDBOX_PASSWORD_MIN_LENGTH)
+    return [{ field: "password", rule: "min_length", min: SANDBOX_PASSWORD_MIN_LENGTH }];
   return [];
 }
 
