@@ -248,32 +248,3 @@ export function createResponseError(
       "(…/api/v1) and report this with the request id if it persists.",
   );
 }
-
-const SECRET_KEY = /password|token|secret/i;
-
-/**
- * Masks secrets in a value bound for an error or a log: values of keys that look secret, and any
- * occurrence of the given secret strings (the password and token of the request) anywhere.
- */
-export function maskSecrets(value: unknown, secrets: readonly string[] = [], depth = 0): unknown {
-  if (depth > 8) return "[...]";
-  if (typeof value === "string") return redactString(value, secrets);
-  if (Array.isArray(value)) return value.map((v) => maskSecrets(v, secrets, depth + 1));
-  if (value && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-      out[k] = SECRET_KEY.test(k) && typeof v === "string" ? "***" : maskSecrets(v, secrets, depth + 1);
-    }
-    return out;
-  }
-  return value;
-}
-
-/** Replaces every occurrence of each secret (of 4+ characters) in `text` with `***`. */
-export function redactString(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const s of secrets) {
-    if (s && s.length >= 4) out = out.split(s).join("***");
-  }
-  return out;
-}

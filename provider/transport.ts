@@ -6,14 +6,8 @@
 import type { AxiosInstance, AxiosResponse, AxiosStatic, CreateAxiosDefaults } from "axios";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import {
-  createApiError,
-  createResponseError,
-  maskSecrets,
-  redactString,
-  type VobizApiError,
-  type VobizOperation,
-} from "./errors";
+import { createApiError, createResponseError, type VobizApiError, type VobizOperation } from "./errors";
+import { maskSecrets, redactString } from "./redact";
 import { apiSchemas } from "./schemas";
 import {
   backoffDelay,

@@ -1,12 +1,14 @@
 /**
  * The request journal: one entry per API request (control-API requests are not journaled), with
- * secrets masked before they are stored. No token is ever recorded (only the `X-Auth-ID` header),
- * and any `password`, `token` or `secret` field of the body or query becomes `"***"`.
+ * secrets masked before they are stored, by the package's one masking function (../redact.ts): any
+ * field of the body or query whose key looks secret (`password`, `token`, `secret`, ...) becomes
+ * `"***"`. No token is ever recorded (only the `X-Auth-ID` header). The journal does not mask runs of
+ * the token elsewhere: a readable test token (`test-token`) would then mask parts of usernames.
  */
+import { MASK, maskSecrets, redactText } from "../redact";
 import type { RouteName } from "./routes";
 
-/** The mask that replaces secret values. */
-export const MASK = "***";
+export { MASK };
 /** Longest raw (non-JSON) body text kept in an entry. */
 export const RAW_BODY_MAX_CHARS = 512;
 /** Default number of entries kept; older ones are discarded first. */
@@ -71,40 +73,27 @@ export interface JournalFilter {
   faulted?: boolean;
 }
 
-const SECRET_KEY = /pass(word)?|token|secret/i;
-const SECRET_IN_TEXT =
-  /((?:pass(?:word)?|token|secret)[^:=]{0,20}?["']?\s*[:=]\s*)("(?:[^"\\]|\\.)*"?|'[^']*'?|[^\s,&}]*)/gi;
-
-/** Replaces the values of secret-looking keys, at any depth, with {@link MASK}. */
-export function maskSecrets(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(maskSecrets);
-  if (typeof value === "object" && value !== null) {
-    return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, SECRET_KEY.test(k) ? MASK : maskSecrets(v)]),
-    );
-  }
-  return value;
-}
-
 /**
  * The journal form of a request body: parsed JSON with secrets masked, or (for text that is not
- * JSON) a truncated string in which anything after a secret-looking key is masked.
+ * JSON) a truncated string in which the value after a secret-looking key is masked.
  */
 export function journalBody(text: string): unknown {
   if (text === "") return null;
+  let parsed: unknown;
   try {
-    return maskSecrets(JSON.parse(text));
+    parsed = JSON.parse(text);
   } catch {
-    const masked = text.replace(SECRET_IN_TEXT, (_m, key: string) => `${key}${MASK}`);
+    const masked = redactText(text);
     return masked.length > RAW_BODY_MAX_CHARS ? `${masked.slice(0, RAW_BODY_MAX_CHARS)}...` : masked;
   }
+  return maskSecrets(parsed);
 }
 
-/** Query parameters as an object, secrets masked. */
+/** Query parameters as an object (last value wins), secrets masked. */
 export function journalQuery(query: URLSearchParams): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of query) out[k] = SECRET_KEY.test(k) ? MASK : v;
-  return out;
+  for (const [k, v] of query) out[k] = v;
+  return maskSecrets(out) as Record<string, string>;
 }
 
 export class Journal {

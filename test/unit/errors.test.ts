@@ -1,9 +1,7 @@
-/** The typed errors: which class each failure becomes, the next step each message gives, masking. */
+/** The typed errors: which class each failure becomes, the next step each message gives. */
 import {
   createApiError,
   createResponseError,
-  maskSecrets,
-  redactString,
   VobizApiError,
   VobizAuthenticationError,
   VobizConfigError,
@@ -19,7 +17,6 @@ import {
   type VobizApiErrorFacts,
   type VobizOperation,
 } from "../../provider/errors";
-import { expectNoSecrets } from "../helpers/secrets";
 
 const PATH = "/account/MA_UNIT/credentials";
 const facts = (over: Partial<VobizApiErrorFacts> = {}): VobizApiErrorFacts => ({
@@ -246,56 +243,5 @@ describe("VobizConfigError", () => {
     expect(err).toBeInstanceOf(VobizError);
     expect(err.name).toBe("VobizConfigError");
     expect(err.message).toBe("nope");
-  });
-});
-
-describe("maskSecrets", () => {
-  const SECRET = "hunter2-very-secret";
-
-  it("masks string values of keys that look secret, whatever their case", () => {
-    expect(
-      maskSecrets({ password: "x", newPassword: "y", authToken: "z", client_SECRET: "w", username: "u" }),
-    ).toEqual({ password: "***", newPassword: "***", authToken: "***", client_SECRET: "***", username: "u" });
-  });
-
-  it("replaces the given secrets anywhere, in nested objects and arrays", () => {
-    const masked = maskSecrets(
-      { field: "password", message: `got ${SECRET}`, list: [SECRET, { deep: `a${SECRET}b${SECRET}` }], n: 3 },
-      [SECRET],
-    );
-    expect(masked).toEqual({
-      field: "password",
-      message: "got ***",
-      list: ["***", { deep: "a***b***" }],
-      n: 3,
-    });
-    expectNoSecrets(masked, [SECRET]);
-  });
-
-  it("recurses into non-string values under secret-looking keys", () => {
-    expect(maskSecrets({ password: [SECRET, 5] }, [SECRET])).toEqual({ password: ["***", 5] });
-    expect(maskSecrets({ password: null })).toEqual({ password: null });
-  });
-
-  it("passes through primitives and stops at depth 8", () => {
-    expect(maskSecrets(7)).toBe(7);
-    expect(maskSecrets(null)).toBeNull();
-    expect(maskSecrets(true)).toBe(true);
-    let deep: unknown = SECRET;
-    for (let i = 0; i < 12; i++) deep = { d: deep };
-    expectNoSecrets(maskSecrets(deep, [SECRET]), [SECRET]);
-    expect(JSON.stringify(maskSecrets(deep, [SECRET]))).toContain('"[...]"');
-  });
-});
-
-describe("redactString", () => {
-  it("replaces every occurrence of every secret", () => {
-    expect(redactString("a tok b tok pw", ["tok_", "pw_x"])).toBe("a tok b tok pw");
-    expect(redactString("x=SECRET1;y=SECRET1;z=PASS9999", ["SECRET1", "PASS9999"])).toBe("x=***;y=***;z=***");
-  });
-
-  it("ignores empty and very short secrets (they would shred the text)", () => {
-    expect(redactString("abc abc", ["", "abc"])).toBe("abc abc");
-    expect(redactString("abcd", ["abcd"])).toBe("***");
   });
 });
