@@ -7,6 +7,7 @@
  */
 import { parseArgs } from "node:util";
 import { startSandbox } from "./server";
+import type { RateLimitInput } from "./ratelimit";
 import { parseSwitchAssignment } from "./switches";
 import type { SandboxAccount, SandboxOptions, StartupAccount } from "./types";
 
@@ -18,6 +19,8 @@ const USAGE = `Usage: vobiz-sandbox [options]
   --latency <ms>         delay added to every API request
   --seed <n>             seed of the fault-injection PRNG (default 1)
   --switch <name=value>  behaviour switch (repeatable), e.g. singleGet=false, listTotalField=total_count
+  --rate-limit <rps>     answer 429 past this many requests per second per account (default: no limit)
+  --rate-burst <n>       requests an account may send at once under --rate-limit (default: ceil(rps))
   --json                 print one JSON line {url, baseUrl, accounts} instead of text
   -h, --help             show this help`;
 
@@ -33,6 +36,24 @@ function parseAccount(raw: string): SandboxAccount {
   const colon = raw.indexOf(":");
   if (colon <= 0 || colon === raw.length - 1) throw new UsageError(`--account must be AUTH_ID:TOKEN`);
   return { authId: raw.slice(0, colon), authToken: raw.slice(colon + 1) };
+}
+
+/** `--rate-limit 2 --rate-burst 5` as a rate limit (checked in full by `startSandbox`). */
+function parseRateLimitFlags(
+  rate: string | undefined,
+  burst: string | undefined,
+): RateLimitInput | undefined {
+  if (rate === undefined) {
+    if (burst !== undefined) throw new UsageError("--rate-burst needs --rate-limit");
+    return undefined;
+  }
+  if (!/^\d+(\.\d+)?$/.test(rate) || !(Number(rate) > 0)) {
+    throw new UsageError("--rate-limit must be a number of requests per second > 0");
+  }
+  const limit: RateLimitInput = { requestsPerSecond: Number(rate) };
+  const n = parseInteger("rate-burst", burst, 1);
+  if (n !== undefined) limit.burst = n;
+  return limit;
 }
 
 /** Turns the command line into sandbox options (throws {@link UsageError}). */
@@ -51,6 +72,8 @@ function toOptions(argv: string[]): { options: SandboxOptions; json: boolean; he
         latency: { type: "string" },
         seed: { type: "string" },
         switch: { type: "string", multiple: true },
+        "rate-limit": { type: "string" },
+        "rate-burst": { type: "string" },
         json: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -75,6 +98,8 @@ function toOptions(argv: string[]): { options: SandboxOptions; json: boolean; he
       throw new UsageError(`--switch: ${(err as Error).message}`);
     }
   }
+  const rateLimit = parseRateLimitFlags(values["rate-limit"], values["rate-burst"]);
+  if (rateLimit) options.rateLimit = rateLimit;
   return { options, json: values.json === true, help: values.help === true };
 }
 
@@ -118,6 +143,12 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
   } else {
     process.stdout.write(`Vobiz sandbox listening on ${sandbox.url} (base URL ${sandbox.baseUrl})\n`);
     process.stdout.write(`${describeAccounts(sandbox.startupAccounts)}\n`);
+    const limit = sandbox.rateLimit.get();
+    if (limit) {
+      process.stdout.write(
+        `Rate limit: ${limit.requestsPerSecond} requests per second per account, burst ${limit.burst}\n`,
+      );
+    }
   }
   const running = sandbox;
   return new Promise<number>((resolve) => {

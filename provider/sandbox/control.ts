@@ -1,11 +1,13 @@
 /**
  * The HTTP control API under `/__sandbox/` (no auth; the server answers it to loopback clients
  * only). It mirrors the programmatic handle so tests in another process, and the demo, can drive
- * the sandbox: journal, faults, switches, accounts and out-of-band credential changes.
+ * the sandbox: journal, faults, switches, rate limit, accounts and out-of-band credential changes.
+ * docs/sandbox.md lists every route (a test checks the list against this file's answers).
  */
 import type { HandlerResult } from "./api";
 import { ERROR_CODES, SandboxError } from "./errors";
 import type { JournalFilter } from "./journal";
+import { parseRateLimit } from "./ratelimit";
 import { ROUTE_NAMES, type RouteName } from "./routes";
 import { generateToken } from "./secrets";
 import type { SandboxSwitches } from "./switches";
@@ -97,6 +99,16 @@ export function handleControl(ctx: ControlContext, req: ControlRequest): Handler
     return route({
       GET: () => ({ status: 200, body: sandbox.switches.get() }),
       PATCH: () => ({ status: 200, body: sandbox.switches.set(body() as Partial<SandboxSwitches>) }),
+    });
+  }
+  if (segments.length === 1 && head === "rate-limit") {
+    return route({
+      GET: () => ({ status: 200, body: { rateLimit: sandbox.rateLimit.get() } }),
+      PUT: () => ({ status: 200, body: { rateLimit: sandbox.rateLimit.set(parseRateLimit(body())) } }),
+      DELETE: () => {
+        sandbox.rateLimit.set(null);
+        return { status: 204 };
+      },
     });
   }
   if (head === "accounts" && segments.length === 1) {

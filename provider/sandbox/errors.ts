@@ -20,6 +20,7 @@ export const ERROR_CODES = {
   duplicateUsername: "DUPLICATE_USERNAME",
   credentialInUse: "CREDENTIAL_IN_USE",
   payloadTooLarge: "PAYLOAD_TOO_LARGE",
+  rateLimited: "RATE_LIMITED",
   validation: "VALIDATION_ERROR",
   internal: "INTERNAL_ERROR",
 } as const;

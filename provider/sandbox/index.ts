@@ -15,6 +15,14 @@ export type {
 export { SandboxError, ERROR_CODES, type ErrorEnvelope } from "./errors";
 export { DEFAULT_SWITCHES, type ListTotalField, type SandboxSwitches } from "./switches";
 export { DEFAULT_SEED, mulberry32, type FaultRule, type FaultRuleState } from "./faults";
+export {
+  RATE_LIMIT_MAX,
+  TokenBucket,
+  type MonotonicClock,
+  type RateDecision,
+  type RateLimit,
+  type RateLimitInput,
+} from "./ratelimit";
 export { MASK, type AppliedFault, type FaultKind, type JournalEntry, type JournalFilter } from "./journal";
 export { API_BASE_PATH, type RouteName } from "./routes";
 export { CONTROL_BASE_PATH } from "./control";

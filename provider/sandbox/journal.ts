@@ -48,6 +48,8 @@ export interface JournalEntry {
   appliedStatus?: number;
   /** `error.code` of an error response. */
   errorCode?: string;
+  /** Present (true) when the sandbox's rate limit refused the request (429 `RATE_LIMITED`). */
+  rateLimited?: true;
   /** Value of the `X-Auth-ID` header (never the token). */
   authId: string | null;
   /** Parsed JSON body with secrets masked; a truncated, masked string if not JSON; null if empty. */

@@ -1,6 +1,6 @@
 /**
- * The sandbox's HTTP server: connections, request reading, routing to the API or the control API,
- * fault injection, the journal, and the handle `startSandbox` returns.
+ * The sandbox's HTTP server: connections, routing to the API or the control API, the rate limit,
+ * fault injection and the journal, around the handle `startSandbox` returns (handle.ts).
  *
  * Built on `node:http` and other Node built-ins only: the sandbox ships inside the package, so its
  * users should not have to pull in a web framework, and fault injection needs low-level control of
@@ -9,103 +9,37 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { isIPv6 } from "node:net";
 import { performance } from "node:perf_hooks";
-import { handleApi, presentCredential, type HandlerResult } from "./api";
+import { handleApi } from "./api";
 import { handleControl, isControlPath } from "./control";
 import { ERROR_CODES, SandboxError, errorEnvelope, faultErrorCode } from "./errors";
-import { DEFAULT_SEED, FaultEngine } from "./faults";
+import { DEFAULT_SEED, FaultEngine, type FaultDecision } from "./faults";
+import { createHandle } from "./handle";
+import {
+  errorOutgoing,
+  header,
+  isLoopback,
+  readBody,
+  send,
+  urlHost,
+  type Outgoing,
+  type ReadBody,
+} from "./http";
 import { DEFAULT_JOURNAL_LIMIT, Journal, journalBody, journalQuery, type JournalEntry } from "./journal";
-import { API_BASE_PATH, matchRoute } from "./routes";
+import { RateLimiter, rateLimitHeaders } from "./ratelimit";
+import { matchRoute } from "./routes";
 import { generateRequestId, generateToken } from "./secrets";
-import { Store, type CredentialRecord } from "./store";
+import { Store } from "./store";
 import { DEFAULT_SWITCHES, applySwitches } from "./switches";
-import type { Sandbox, SandboxCredential, SandboxOptions, StartupAccount } from "./types";
-import { asObject, validateAccount, validateConsolePatch, validateCreate } from "./validation";
+import type { Sandbox, SandboxOptions, StartupAccount } from "./types";
+import { validateAccount } from "./validation";
+
+export { MAX_BODY_BYTES } from "./http";
 
 /** Interface the sandbox listens on by default (loopback only). */
 export const DEFAULT_HOST = "127.0.0.1";
 /** Auth ID of the account generated when none is given or stored (its token is random). */
 export const DEFAULT_AUTH_ID = "MA_SANDBOX";
-/** Largest request body accepted; larger bodies get 413 `PAYLOAD_TOO_LARGE`. */
-export const MAX_BODY_BYTES = 1024 * 1024;
-
-interface ReadBody {
-  text: string;
-  tooLarge: boolean;
-}
-
-/** Reads the whole body (discarding bytes past the limit, so the connection stays usable). */
-function readBody(req: IncomingMessage): Promise<ReadBody> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    req.on("end", () =>
-      resolve({ text: Buffer.concat(chunks).toString("utf8"), tooLarge: size > MAX_BODY_BYTES }),
-    );
-    req.on("error", reject);
-  });
-}
-
-function header(req: IncomingMessage, name: string): string | null {
-  const value = req.headers[name];
-  if (Array.isArray(value)) return value[0] ?? null;
-  return value === undefined || value === "" ? null : value;
-}
-
-function isLoopback(address: string | undefined): boolean {
-  return address !== undefined && (address === "::1" || /^(::ffff:)?127\./.test(address));
-}
-
-/** A response about to be sent: status, JSON body (none for 204) and extra headers. */
-interface Outgoing extends HandlerResult {
-  headers?: Record<string, string>;
-  errorCode?: string;
-}
-
-function errorOutgoing(requestId: string, err: unknown): Outgoing {
-  const e =
-    err instanceof SandboxError
-      ? err
-      : new SandboxError(
-          500,
-          ERROR_CODES.internal,
-          `Internal sandbox error: ${(err as Error)?.message ?? String(err)}`,
-        );
-  const headers: Record<string, string> = {};
-  const allow = e.details.allow;
-  if (e.status === 405 && Array.isArray(allow)) headers.Allow = allow.join(", ");
-  return {
-    status: e.status,
-    body: errorEnvelope(requestId, e.code, e.message, e.details),
-    headers,
-    errorCode: e.code,
-  };
-}
-
-function send(res: ServerResponse, out: Outgoing): void {
-  if (res.headersSent || res.destroyed) return;
-  res.statusCode = out.status;
-  for (const [k, v] of Object.entries(out.headers ?? {})) res.setHeader(k, v);
-  if (out.body === undefined) {
-    res.end();
-    return;
-  }
-  const payload = JSON.stringify(out.body);
-  res.setHeader("Content-Type", "application/json; charset=utf-8");
-  res.setHeader("Content-Length", Buffer.byteLength(payload));
-  res.end(payload);
-}
-
-function urlHost(host: string): string {
-  if (host === "0.0.0.0") return "127.0.0.1";
-  if (host === "::") return "[::1]";
-  return isIPv6(host) ? `[${host}]` : host;
-}
 
 /** Starts a sandbox and resolves once it listens. */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
@@ -121,6 +55,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const store = new Store(options.persistPath);
   const journal = new Journal(options.journalLimit ?? DEFAULT_JOURNAL_LIMIT);
   const faults = new FaultEngine(seed);
+  const rateLimiter = new RateLimiter(options.rateLimit, () => performance.now());
 
   const startupAccounts: StartupAccount[] = [];
   for (const given of options.accounts ?? []) {
@@ -156,11 +91,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           sleepers.add(wake);
         });
 
-  const controlView = (c: Readonly<CredentialRecord>): SandboxCredential => ({
-    ...presentCredential(c, switches),
-    in_use: c.inUse,
-  });
-
   const server = createServer();
   const address = await new Promise<AddressInfo>((resolve, reject) => {
     server.once("error", reject);
@@ -171,46 +101,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   });
   const url = `http://${urlHost(host)}:${address.port}`;
 
-  const sandbox: Sandbox = {
+  const sandbox = createHandle({
     url,
-    baseUrl: `${url}${API_BASE_PATH}`,
     port: address.port,
     startupAccounts,
-    accounts: {
-      add(account) {
-        const valid = validateAccount(account, true);
-        store.putAccount(valid.authId, valid.authToken as string);
-      },
-      list: () => store.listAccounts(),
-    },
-    credentials: {
-      list: (authId) => store.listCredentials(authId).map(controlView),
-      get: (authId, id) => controlView(store.getCredential(authId, id)),
-      create: (authId, input) =>
-        controlView(store.createCredential(authId, validateCreate(asObject(input), true))),
-      update: (authId, id, patch) =>
-        controlView(store.updateCredential(authId, id, validateConsolePatch(asObject(patch)))),
-      delete: (authId, id) => store.deleteCredential(authId, id, true),
-      setInUse: (authId, id, inUse) => {
-        store.updateCredential(authId, id, validateConsolePatch({ inUse }));
-      },
-      verifyPassword: (authId, id, password) => store.verifyPassword(authId, id, password),
-    },
-    journal: {
-      entries: (filter) => journal.entries(filter),
-      clear: () => journal.clear(),
-    },
-    faults: {
-      add: (rule) => faults.add(rule),
-      remove: (id) => faults.remove(id),
-      clear: () => faults.clear(),
-      list: () => faults.list(),
-    },
+    store,
+    journal,
+    faults,
+    rateLimiter,
     switches: {
-      get: () => ({ ...switches }),
-      set: (patch) => {
-        switches = applySwitches(switches, patch);
-        return { ...switches };
+      get: () => switches,
+      replace: (next) => {
+        switches = next;
       },
     },
     stop() {
@@ -224,7 +126,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       }
       return stopping;
     },
-  };
+  });
 
   const startedAt = Date.now();
   const controlContext = {
@@ -239,6 +141,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       faultRules: faults.list().length,
       lastSeq: journal.lastSeq(),
       switches: { ...switches },
+      rateLimit: rateLimiter.get(),
     }),
   };
 
@@ -276,7 +179,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const match = matchRoute(method, path);
     const route = match.kind === "route" ? match.route : null;
     const authId = header(req, "x-auth-id");
-    const decision = faults.decide({ method, path, route, authId });
+    // The rate limit answers before fault rules are consulted: a refused request consumes none.
+    const limited = rateLimiter.take(authId ?? "");
+    const decision: FaultDecision = limited.allowed
+      ? faults.decide({ method, path, route, authId })
+      : { latencyMs: 0, applied: [] };
     const record = (status: number, extra: Partial<JournalEntry> = {}) =>
       journal.record({
         time: arrived.time,
@@ -306,6 +213,23 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
     await sleep(latencyMs + decision.latencyMs);
     if (stopped) return;
+    if (!limited.allowed) {
+      const limit = rateLimiter.get();
+      const out: Outgoing = {
+        status: 429,
+        body: errorEnvelope(
+          requestId,
+          ERROR_CODES.rateLimited,
+          "Too many requests for this account; retry after the time in Retry-After",
+          { ...limit, retryAfterMs: Math.ceil(limited.waitMs) },
+        ),
+        headers: rateLimitHeaders(limited.waitMs, Date.now()),
+        errorCode: ERROR_CODES.rateLimited,
+      };
+      record(out.status, { errorCode: ERROR_CODES.rateLimited, rateLimited: true });
+      send(res, out);
+      return;
+    }
     const terminal = decision.terminal;
     if (terminal?.kind === "drop") {
       record(0);

@@ -4,6 +4,7 @@
 import type { CredentialObject } from "./api";
 import type { FaultRule, FaultRuleState } from "./faults";
 import type { JournalEntry, JournalFilter } from "./journal";
+import type { RateLimit, RateLimitInput } from "./ratelimit";
 import type { SandboxSwitches } from "./switches";
 import type { ConsolePatch, CreateInput } from "./validation";
 
@@ -40,6 +41,11 @@ export interface SandboxOptions {
   switches?: Partial<SandboxSwitches>;
   /** Number of journal entries kept; default 10 000. */
   journalLimit?: number;
+  /**
+   * A rate limit per account (token bucket keyed by `X-Auth-ID`): refused requests get 429
+   * `RATE_LIMITED` with `Retry-After` and `X-RateLimit-Reset`. Default: none.
+   */
+  rateLimit?: RateLimitInput;
 }
 
 /** A credential as the control side sees it: the API object plus the out-of-band `in_use` flag. */
@@ -95,6 +101,12 @@ export interface Sandbox {
     get(): SandboxSwitches;
     /** Changes some switches and returns them all. */
     set(patch: Partial<SandboxSwitches>): SandboxSwitches;
+  };
+  readonly rateLimit: {
+    /** The current limit, or null when off. */
+    get(): RateLimit | null;
+    /** Sets the limit (null turns it off); every account's bucket starts full. Returns the limit. */
+    set(limit: RateLimitInput | null): RateLimit | null;
   };
   /** Closes the server and every open connection. Safe to call twice. */
   stop(): Promise<void>;

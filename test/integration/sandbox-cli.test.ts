@@ -15,10 +15,17 @@ const SOURCES = join(ROOT, "provider/sandbox");
 const OUTPUT = join(ROOT, "dist/sandbox");
 const CLI = join(OUTPUT, "cli.js");
 
+/** The sandbox's sources and the one module outside provider/sandbox it loads (redaction). */
+function sourcesAndOutputs(): [string, string][] {
+  const pairs = readdirSync(SOURCES)
+    .filter((f) => f.endsWith(".ts"))
+    .map((f): [string, string] => [join(SOURCES, f), join(OUTPUT, f.replace(/\.ts$/, ".js"))]);
+  return [...pairs, [join(ROOT, "provider/redact.ts"), join(ROOT, "dist/redact.js")]];
+}
+
 function buildIsStale(): boolean {
-  for (const file of readdirSync(SOURCES).filter((f) => f.endsWith(".ts"))) {
-    const out = join(OUTPUT, file.replace(/\.ts$/, ".js"));
-    if (!existsSync(out) || statSync(out).mtimeMs < statSync(join(SOURCES, file)).mtimeMs) return true;
+  for (const [source, out] of sourcesAndOutputs()) {
+    if (!existsSync(out) || statSync(out).mtimeMs < statSync(source).mtimeMs) return true;
   }
   return false;
 }
@@ -131,8 +138,45 @@ test("text output names the accounts and prints a generated token; SIGINT exits 
   }
 });
 
+test("--rate-limit and --rate-burst: the limit is printed and enforced with 429 and Retry-After", async () => {
+  const running = await startCli(
+    ["--account", "MA_RATE:rate-token-1", "--rate-limit", "0.5", "--rate-burst", "2"],
+    3,
+  );
+  try {
+    expect(running.lines[2]).toBe("Rate limit: 0.5 requests per second per account, burst 2");
+    const url = /^Vobiz sandbox listening on (\S+) \(base URL (\S+)\)$/.exec(
+      running.lines[0],
+    ) as RegExpExecArray;
+    const client = accountClient(handle(url[2]), { authId: "MA_RATE", authToken: "rate-token-1" });
+    // A burst of 2, refilled at one token every 2 s: the third request at once is refused.
+    expect((await client.list()).status).toBe(200);
+    expect((await client.list()).status).toBe(200);
+    const refused = await client.list();
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect((obj(refused).error as Record<string, unknown>).code).toBe("RATE_LIMITED");
+    expect(obj(await send("GET", `${url[1]}/__sandbox/rate-limit`))).toEqual({
+      rateLimit: { requestsPerSecond: 0.5, burst: 2 },
+    });
+  } finally {
+    running.child.kill("SIGTERM");
+  }
+  expect(await running.exit).toBe(0);
+});
+
 test("bad arguments exit 2 with the usage", () => {
-  for (const args of [["--bogus"], ["--port", "abc"], ["--account", "no-colon"], ["--switch", "nope"]]) {
+  const bad = [
+    ["--bogus"],
+    ["--port", "abc"],
+    ["--account", "no-colon"],
+    ["--switch", "nope"],
+    ["--rate-limit", "0"],
+    ["--rate-limit", "fast"],
+    ["--rate-burst", "3"],
+    ["--rate-limit", "2", "--rate-burst", "0"],
+  ];
+  for (const args of bad) {
     const result = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: "utf8" });
     expect(result.status).toBe(2);
     expect(result.stderr).toContain("Usage: vobiz-sandbox");
