@@ -12,7 +12,11 @@ import { parseJsonObject, parseListQuery, validateCreate, validateUpdate } from 
 
 /** The literal the API returns in place of a password (the sandbox's own copy of the documented value). */
 export const SANDBOX_REDACTED_PASSWORD = "<redacted>";
-/** Domain of a credential's SIP digest realm, `{auth_id}.sip.vobiz.ai`. */
+/**
+ * Domain of a credential's SIP digest realm, `{account_id}.sip.vobiz.ai`. The account id keeps its
+ * case (`MA_XXXXXXXX.sip.vobiz.ai` in the API docs' create example): a digest realm is compared as
+ * a string, so a device configured with another casing would fail to authenticate.
+ */
 export const REALM_DOMAIN = "sip.vobiz.ai";
 
 /** A credential as the API returns it. */
@@ -25,7 +29,7 @@ export interface CredentialObject {
   description?: string;
   /** The account's auth id. */
   account_id: string;
-  /** `{auth_id}.sip.vobiz.ai`, lower-case. */
+  /** `{account_id}.sip.vobiz.ai`, the account id in its own case. */
   realm: string;
   /** Always `"<redacted>"` (left out when the `redactedPassword` switch is off). */
   password?: string;
@@ -72,7 +76,7 @@ export function presentCredential(
     username: c.username,
     enabled: c.enabled,
     account_id: c.accountId,
-    realm: `${c.accountId.toLowerCase()}.${REALM_DOMAIN}`,
+    realm: `${c.accountId}.${REALM_DOMAIN}`,
     created_at: new Date(c.createdAt).toISOString(),
     updated_at: new Date(c.updatedAt).toISOString(),
   };

@@ -106,7 +106,7 @@ describe("CRUD", () => {
       username: name,
       enabled: true,
       accountId: AUTH_ID,
-      realm: "ma_integ.sip.vobiz.ai",
+      realm: "MA_INTEG.sip.vobiz.ai",
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });

@@ -111,7 +111,7 @@ test("check → create → read (drift) → update → delete", async () => {
     password: pw,
     enabled: true,
     adoptExisting: false,
-    realm: "ma_integ.sip.vobiz.ai",
+    realm: "MA_INTEG.sip.vobiz.ai",
     accountId: AUTH_ID,
     createdAt: expect.any(String),
     updatedAt: expect.any(String),

@@ -45,7 +45,7 @@ describe("create", () => {
       username,
       enabled: true,
       account_id: A.authId,
-      realm: "ma_testa.sip.vobiz.ai",
+      realm: "MA_TESTA.sip.vobiz.ai",
       password: "<redacted>",
       created_at: expect.stringMatching(ISO_UTC),
       updated_at: body.created_at,

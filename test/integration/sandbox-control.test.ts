@@ -191,7 +191,7 @@ describe("programmatic handle", () => {
       password: "b-password-1",
     });
     expect(mine.account_id).toBe(A.authId);
-    expect(theirs.realm).toBe("ma_progb.sip.vobiz.ai");
+    expect(theirs.realm).toBe("MA_PROGB.sip.vobiz.ai");
     expect(sandbox.credentials.list(B.authId).map((c) => c.id)).toEqual([theirs.id]);
     expect(() => sandbox.credentials.get(B.authId, mine.id)).toThrow(SandboxError);
     sandbox.credentials.update(A.authId, mine.id, { description: "updated out of band" });
