@@ -1,6 +1,7 @@
 /**
  * A local, faithful sandbox of the Vobiz credentials API: a real HTTP server on loopback with
- * fault injection, a request journal and a control API. See `startSandbox`.
+ * fault injection, an optional rate limit, a request journal and a control API. See `startSandbox`
+ * and docs/sandbox.md.
  */
 export { startSandbox, DEFAULT_AUTH_ID, DEFAULT_HOST, MAX_BODY_BYTES } from "./server";
 export type {
@@ -15,14 +16,7 @@ export type {
 export { SandboxError, ERROR_CODES, type ErrorEnvelope } from "./errors";
 export { DEFAULT_SWITCHES, type ListTotalField, type SandboxSwitches } from "./switches";
 export { DEFAULT_SEED, mulberry32, type FaultRule, type FaultRuleState } from "./faults";
-export {
-  RATE_LIMIT_MAX,
-  TokenBucket,
-  type MonotonicClock,
-  type RateDecision,
-  type RateLimit,
-  type RateLimitInput,
-} from "./ratelimit";
+export { RATE_LIMIT_MAX, type RateLimit, type RateLimitInput } from "./ratelimit";
 export { MASK, type AppliedFault, type FaultKind, type JournalEntry, type JournalFilter } from "./journal";
 export { API_BASE_PATH, type RouteName } from "./routes";
 export { CONTROL_BASE_PATH } from "./control";
