@@ -1,18 +1,13 @@
 /**
  * VobizClient: the typed client for the Vobiz credentials API. It owns the API's paths, parses
  * every response with zod, reads through a short-lived shared snapshot of the credentials list,
- * and makes create safe to retry (an ambiguous create is reconciled by a fresh look-up, never
- * blindly sent twice).
+ * and makes create safe to retry: the transport's retry loop calls back into the client after an
+ * ambiguous attempt, and a fresh look-up decides whether the create landed (a credential is taken
+ * only when Vobiz's clock, measured from its `Date` headers, shows it was created by this call).
  */
 import { resolveConnection, settingsFromEnv, type VobizConnectionSettings } from "./config";
-import {
-  createApiError,
-  createResponseError,
-  VobizApiError,
-  VobizResponseError,
-  type VobizOperation,
-} from "./errors";
-import { backoffDelay, UNSENT_NETWORK_CODES, type RetryOptions } from "./retry";
+import { createApiError, createResponseError, VobizConfigError, type VobizOperation } from "./errors";
+import type { RetryOptions } from "./retry";
 import { apiSchemas, describeIssues, toCredential, type Credential, type CredentialPage } from "./schemas";
 import { HttpTransport, SYSTEM_CLOCK, type ApiRequest, type Clock } from "./transport";
 
@@ -30,7 +25,17 @@ export interface VobizClientTuning {
   listPageSize: number;
   /** How long a list snapshot may serve reads (refresh of many resources shares one scan). */
   listCacheTtlMs: number;
-  /** Tolerated clock difference between this machine and Vobiz when reconciling a create. */
+  /**
+   * After an ambiguous create, a credential with the username is taken as this call's own only
+   * when Vobiz created it after the first attempt reached Vobiz. That moment is known on Vobiz's
+   * clock from the `Date` headers of its answers; this tolerance allows for the clock that stamps
+   * `created_at` differing slightly from the one that stamps `Date`.
+   */
+  clockToleranceMs: number;
+  /**
+   * The allowance for this machine's clock differing from Vobiz's, used instead of a measurement
+   * only when no answer carried a `Date` header.
+   */
   clockSkewMs: number;
   /** `account` (default) or `Account`. */
   accountPathSegment: string;
@@ -40,20 +45,36 @@ export const DEFAULT_CLIENT_TUNING: Readonly<VobizClientTuning> = Object.freeze(
   timeoutMs: 30_000,
   listPageSize: 100,
   listCacheTtlMs: 30_000,
-  clockSkewMs: 120_000,
+  clockToleranceMs: 1_000,
+  clockSkewMs: 5_000,
   accountPathSegment: DEFAULT_ACCOUNT_PATH_SEGMENT,
 });
 
+/** Environment variables the client reads besides the connection settings. */
+export const CLIENT_ENV_VARS = {
+  /** Debug lines on stderr: any value but empty, `0`, `false`, `no` or `off`. */
+  debug: "VOBIZ_DEBUG",
+  /** Seconds one call may spend retrying, waits included (`retry.maxElapsedMs`). */
+  maxRetryWait: "VOBIZ_MAX_RETRY_WAIT",
+} as const;
+
+/** Options of a {@link VobizClient}: connection settings, tuning, and what tests inject. */
 export interface VobizClientOptions extends VobizConnectionSettings, Partial<VobizClientTuning> {
-  /** Lower-priority settings, e.g. the stack config handed to the provider's `configure`. */
-  fallback?: VobizConnectionSettings;
   /** Environment to read `VOBIZ_*` from; defaults to `process.env`. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Retry options, laid over `DEFAULT_RETRY_OPTIONS`; `maxElapsedMs` defaults to
+   * `VOBIZ_MAX_RETRY_WAIT` (seconds) when that is set.
+   */
   retry?: Partial<RetryOptions>;
   /** Injected clock (tests). */
   clock?: Clock;
+  /** Replaces the default user agent `pulumi-vobiz/<version> node/<version>`. */
   userAgent?: string;
-  /** Receives masked one-line traces of each attempt. Defaults to stderr when VOBIZ_DEBUG is set. */
+  /**
+   * Receives masked debug lines (one per HTTP attempt, per retry wait and per reconciliation).
+   * Defaults to stderr when `VOBIZ_DEBUG` is on.
+   */
   debug?: (line: string) => void;
 }
 
@@ -86,8 +107,15 @@ interface Snapshot {
   confirmedBy?: Promise<Credential[]>;
 }
 
+/**
+ * The typed client for the Vobiz credentials API: create, list (paged, through a shared
+ * snapshot), find, update and delete. Every method resolves with parsed data or throws a
+ * `VobizApiError` subclass with a next step; no error holds the token or a password.
+ */
 export class VobizClient {
+  /** The account's Auth ID every request goes to. */
   readonly authId: string;
+  /** The API base URL, normalised (no trailing slash). */
   readonly baseUrl: string;
   private readonly transport: HttpTransport;
   private readonly tuning: VobizClientTuning;
@@ -99,13 +127,13 @@ export class VobizClient {
    */
   private writes = 0;
 
-  /** Resolves the connection settings now: a missing Auth ID or Token throws before any request. */
+  /**
+   * Resolves the connection settings now (options first, then `VOBIZ_*` of `env`): a missing Auth
+   * ID or Token, or a malformed option, throws before any request.
+   */
   constructor(options: VobizClientOptions = {}) {
-    const conn = resolveConnection(
-      options,
-      options.fallback ?? {},
-      settingsFromEnv(options.env ?? process.env),
-    );
+    const env = options.env ?? process.env;
+    const conn = resolveConnection(options, settingsFromEnv(env));
     this.authId = conn.authId;
     this.baseUrl = conn.baseUrl;
     this.tuning = { ...DEFAULT_CLIENT_TUNING };
@@ -120,15 +148,18 @@ export class VobizClient {
       throw new RangeError("listPageSize must be a whole number from 1 to 100");
     }
     this.clock = options.clock ?? SYSTEM_CLOCK;
-    const env = options.env ?? process.env;
     const debug =
-      options.debug ?? (env.VOBIZ_DEBUG ? (line: string) => process.stderr.write(`${line}\n`) : undefined);
+      options.debug ??
+      (debugEnabled(env[CLIENT_ENV_VARS.debug])
+        ? (line: string) => process.stderr.write(`${line}\n`)
+        : undefined);
+    const maxElapsedMs = retryWaitFromEnv(env[CLIENT_ENV_VARS.maxRetryWait]);
     this.transport = new HttpTransport({
       baseUrl: conn.baseUrl,
       authId: conn.authId,
       authToken: conn.authToken,
       timeoutMs: this.tuning.timeoutMs,
-      retry: options.retry,
+      retry: maxElapsedMs === undefined ? options.retry : { maxElapsedMs, ...options.retry },
       clock: this.clock,
       userAgent: options.userAgent,
       debug,
@@ -145,62 +176,52 @@ export class VobizClient {
   }
 
   /**
-   * Creates a credential (`POST {username, password}`). An ambiguous failure (timeout, dropped
-   * connection, 5xx, or a 409 on a retry) is reconciled by a fresh look-up of the username: a
-   * credential created no earlier than the first attempt (within the clock-skew allowance) is
-   * taken (with one PUT of the password, so it is certainly in the declared state) and returned;
-   * otherwise the create is retried within the retry budget.
+   * Creates a credential (`POST {username, password}`) and returns it. A failure that leaves open
+   * whether the create landed (no answer, a retryable 5xx or 408, an unusable 2xx, or a 409 after
+   * one of those) is reconciled before any further attempt by a fresh look-up of the username: a
+   * credential Vobiz created after the first attempt reached it (judged on Vobiz's clock, see
+   * `clockToleranceMs`) is this call's own and is taken with one PUT of the password, so it
+   * certainly has the declared password; one created earlier fails the call with a
+   * VobizConflictError that names it and suggests `adoptExisting`; none means the POST is sent
+   * again if the retry budget allows. The POST is never sent twice blindly.
    */
   async createCredential(input: { username: string; password: string }): Promise<Credential> {
-    const firstAttemptAt = this.clock.now();
-    const retry = this.transport.retry;
     const req: ApiRequest = {
       method: "POST",
       path: `${this.accountPath}/credentials`,
       body: { username: input.username, password: input.password },
       operation: "create",
       retry: "unsent-only",
+      validate: (data) => this.credentialProblem(data),
     };
-    for (let attempt = 1; ; attempt++) {
+    const firstAttemptAt = this.clock.now();
+    const res = await this.transport.send(req, async (failure) => {
+      this.markWrite(); // the server may have changed under us
+      let existing: Credential | undefined;
       try {
-        const res = await this.transport.send(req);
-        this.markWrite();
-        return this.parseCredential(res.data, req, res.status, res.requestId);
-      } catch (err) {
-        if (!(err instanceof VobizApiError)) throw err;
-        const ambiguous = isAmbiguous(err) || (err.status === 409 && attempt > 1);
-        if (!ambiguous) throw err;
-        this.markWrite(); // the server may have changed under us
-        let existing: Credential | undefined;
-        try {
-          existing = await this.findCredentialByUsername(input.username, { fresh: true });
-        } catch {
-          // The look-up failed too: report the create's failure, which is what the user asked for.
-          throw err;
-        }
-        if (existing) {
-          // Created since our first attempt: most likely ours. Setting the password makes that
-          // certain (if someone else created the same username in that window, the declared
-          // password is what it now has, and the state is true either way).
-          if (this.createdSince(existing, firstAttemptAt)) {
-            return this.updateCredential(existing.id, { password: input.password });
-          }
-          throw createApiError({
-            status: 409,
-            code: "DUPLICATE_USERNAME",
-            vobizMessage: `a credential named '${input.username}' already existed before this create`,
-            method: req.method,
-            path: req.path,
-            operation: "create",
-            attempts: attempt,
-          });
-        }
-        const wait = backoffDelay(attempt, retry, this.clock.random);
-        const spent = this.clock.now() - firstAttemptAt;
-        if (attempt >= retry.maxAttempts || spent + wait > retry.maxElapsedMs) throw err;
-        await this.clock.sleep(wait);
+        existing = await this.findCredentialByUsername(input.username, { fresh: true });
+      } catch {
+        // The look-up failed too: report the create's failure, which is what the user asked for.
+        throw failure;
       }
-    }
+      if (!existing) return undefined;
+      const verdict = this.ownership(existing, firstAttemptAt);
+      if (verdict.ours) return this.updateCredential(existing.id, { password: input.password });
+      throw createApiError({
+        status: 409,
+        code: "DUPLICATE_USERNAME",
+        vobizMessage:
+          `a credential named '${existing.username}' (id ${existing.id}) already exists and is not ` +
+          `this run's own: ${verdict.why}`,
+        method: req.method,
+        path: req.path,
+        operation: "create",
+        attempts: failure.attempts,
+      });
+    });
+    if ("reconciled" in res) return res.reconciled;
+    this.markWrite();
+    return this.parseCredential(res.data, req, res.status, res.requestId);
   }
 
   /** One page of the list, as the API returns it. */
@@ -352,10 +373,43 @@ export class VobizClient {
     this.writes++;
   }
 
-  private createdSince(c: Credential, firstAttemptAt: number): boolean {
-    if (!c.createdAt) return false;
+  /**
+   * Whether a credential found after an ambiguous create is this call's own: created no earlier
+   * than the first attempt could have reached Vobiz, on Vobiz's clock. The first attempt left at
+   * `firstAttemptAt` (local); Vobiz's clock then read at least `firstAttemptAt + offset.lowMs`.
+   * A `created_at` in whole seconds may be up to 999 ms earlier than the real moment.
+   */
+  private ownership(c: Credential, firstAttemptAt: number): { ours: boolean; why: string } {
+    const offset = this.transport.serverClockOffset();
+    const earliest =
+      offset !== undefined
+        ? firstAttemptAt + offset.lowMs - this.tuning.clockToleranceMs
+        : firstAttemptAt - this.tuning.clockSkewMs;
+    const basis =
+      offset !== undefined
+        ? "on Vobiz's clock, measured from the Date headers of its answers"
+        : `on this machine's clock, allowing ${this.tuning.clockSkewMs} ms of skew (Vobiz sent no Date header)`;
+    const earliestIso = new Date(earliest).toISOString();
+    if (!c.createdAt) {
+      return { ours: false, why: "it has no created_at, so nothing shows it was created by this run" };
+    }
     const created = parseUtcTimestamp(c.createdAt);
-    return !Number.isNaN(created) && created >= firstAttemptAt - this.tuning.clockSkewMs;
+    if (Number.isNaN(created)) {
+      return { ours: false, why: `its created_at '${c.createdAt}' is not a time` };
+    }
+    const wholeSeconds = !/[.,]\d/.test(c.createdAt);
+    const latest = created + (wholeSeconds ? 999 : 0);
+    if (latest >= earliest) return { ours: true, why: "" };
+    return {
+      ours: false,
+      why: `it was created at ${c.createdAt}, before ${earliestIso}, the earliest moment this run's first attempt could have reached Vobiz ${basis}`,
+    };
+  }
+
+  /** What is wrong with a credential body, or undefined when it parses. */
+  private credentialProblem(data: unknown): string | undefined {
+    const parsed = apiSchemas().credential.safeParse(unwrap(data));
+    return parsed.success ? undefined : `unexpected credential body: ${describeIssues(parsed.error)}`;
   }
 
   private parseCredential(data: unknown, req: ApiRequest, status: number, requestId?: string): Credential {
@@ -398,15 +452,22 @@ function unwrap(data: unknown): unknown {
   return data;
 }
 
-/**
- * A failure after which the server may or may not have applied the write: no response (unless
- * the connection was provably never made), a 5xx or 408, or a 2xx whose body was unusable.
- */
-export function isAmbiguous(err: VobizApiError): boolean {
-  if (err instanceof VobizResponseError) return true;
-  if (err.status === undefined)
-    return err.networkCode === undefined || !UNSENT_NETWORK_CODES.has(err.networkCode);
-  return err.status >= 500 || err.status === 408;
+/** Whether `VOBIZ_DEBUG` turns debugging on: any value but empty, `0`, `false`, `no` or `off`. */
+export function debugEnabled(value: string | undefined): boolean {
+  const v = (value ?? "").trim().toLowerCase();
+  return !["", "0", "false", "no", "off"].includes(v);
+}
+
+/** `VOBIZ_MAX_RETRY_WAIT` (seconds) as ms, or undefined when unset; throws when malformed. */
+export function retryWaitFromEnv(value: string | undefined): number | undefined {
+  const v = (value ?? "").trim();
+  if (v === "") return undefined;
+  if (!/^\d+(\.\d+)?$/.test(v)) {
+    throw new VobizConfigError(
+      `${CLIENT_ENV_VARS.maxRetryWait} must be a number of seconds (e.g. 300), the longest one API call may spend retrying.`,
+    );
+  }
+  return Math.round(Number(v) * 1000);
 }
 
 export type { Credential, CredentialPage } from "./schemas";
