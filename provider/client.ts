@@ -5,8 +5,11 @@
  * ambiguous attempt, and a fresh look-up decides whether the create landed (a credential is taken
  * only when Vobiz's clock, measured from its `Date` headers, shows it was created by this call).
  */
+import { CLIENT_ENV_VARS, debugEnabled, retryWaitFromEnv } from "./clientEnv";
 import { resolveConnection, settingsFromEnv, type VobizConnectionSettings } from "./config";
-import { createApiError, createResponseError, VobizConfigError, type VobizOperation } from "./errors";
+import { createApiError, createResponseError, type VobizOperation } from "./errors";
+import { ListSnapshots, type ReadOptions } from "./listSnapshots";
+import { judgeOwnership } from "./ownership";
 import type { RetryOptions } from "./retry";
 import { apiSchemas, describeIssues, toCredential, type Credential, type CredentialPage } from "./schemas";
 import { HttpTransport, SYSTEM_CLOCK, type ApiRequest, type Clock } from "./transport";
@@ -50,14 +53,6 @@ export const DEFAULT_CLIENT_TUNING: Readonly<VobizClientTuning> = Object.freeze(
   accountPathSegment: DEFAULT_ACCOUNT_PATH_SEGMENT,
 });
 
-/** Environment variables the client reads besides the connection settings. */
-export const CLIENT_ENV_VARS = {
-  /** Debug lines on stderr: any value but empty, `0`, `false`, `no` or `off`. */
-  debug: "VOBIZ_DEBUG",
-  /** Seconds one call may spend retrying, waits included (`retry.maxElapsedMs`). */
-  maxRetryWait: "VOBIZ_MAX_RETRY_WAIT",
-} as const;
-
 /** Options of a {@link VobizClient}: connection settings, tuning, and what tests inject. */
 export interface VobizClientOptions extends VobizConnectionSettings, Partial<VobizClientTuning> {
   /** Environment to read `VOBIZ_*` from; defaults to `process.env`. */
@@ -85,28 +80,6 @@ export interface CredentialPatch {
   description?: string;
 }
 
-/** Options of a read: how old the data it is answered from may be. */
-export interface ReadOptions {
-  /**
-   * Only answer from a list scan that started at or after this time (ms since epoch). Use
-   * `fresh: true` for a read by the client's own clock; omit both to accept the shared snapshot.
-   */
-  notOlderThan?: number;
-  /** Only answer from a list scan started by this call or later (the client's clock): for decisions. */
-  fresh?: boolean;
-}
-
-interface Snapshot {
-  startedAt: number;
-  /** How many writes this client had completed when the scan started. */
-  writes: number;
-  promise: Promise<Credential[]>;
-  /** True for a scan started to confirm misses; its misses are final. */
-  confirmation?: boolean;
-  /** The scan confirming misses in this snapshot, once one was needed. */
-  confirmedBy?: Promise<Credential[]>;
-}
-
 /**
  * The typed client for the Vobiz credentials API: create, list (paged, through a shared
  * snapshot), find, update and delete. Every method resolves with parsed data or throws a
@@ -120,12 +93,7 @@ export class VobizClient {
   private readonly transport: HttpTransport;
   private readonly tuning: VobizClientTuning;
   private readonly clock: Clock;
-  private snapshot?: Snapshot;
-  /**
-   * Writes completed by this client; a snapshot started before the latest one is stale. A count,
-   * not a time: a scan and a write within the same millisecond must still be ordered.
-   */
-  private writes = 0;
+  private readonly snapshots: ListSnapshots;
 
   /**
    * Resolves the connection settings now (options first, then `VOBIZ_*` of `env`): a missing Auth
@@ -148,6 +116,7 @@ export class VobizClient {
       throw new RangeError("listPageSize must be a whole number from 1 to 100");
     }
     this.clock = options.clock ?? SYSTEM_CLOCK;
+    this.snapshots = new ListSnapshots(() => this.scanAll(), this.clock, this.tuning.listCacheTtlMs);
     const debug =
       options.debug ??
       (debugEnabled(env[CLIENT_ENV_VARS.debug])
@@ -205,7 +174,12 @@ export class VobizClient {
         throw failure;
       }
       if (!existing) return undefined;
-      const verdict = this.ownership(existing, firstAttemptAt);
+      const verdict = judgeOwnership(existing, {
+        firstAttemptAt,
+        offset: this.transport.serverClockOffset(),
+        toleranceMs: this.tuning.clockToleranceMs,
+        skewMs: this.tuning.clockSkewMs,
+      });
       if (verdict.ours) return this.updateCredential(existing.id, { password: input.password });
       throw createApiError({
         status: 409,
@@ -264,25 +238,7 @@ export class VobizClient {
    * older than `notOlderThan`.
    */
   async listAllCredentials(options: ReadOptions = {}): Promise<Credential[]> {
-    return this.snapshotFor(options).promise;
-  }
-
-  private snapshotFor(options: ReadOptions): Snapshot {
-    const now = this.clock.now();
-    const floor = options.fresh ? now : (options.notOlderThan ?? now - this.tuning.listCacheTtlMs);
-    const s = this.snapshot;
-    if (s && s.startedAt >= floor && s.writes === this.writes) return s;
-    return this.startScan(now);
-  }
-
-  private startScan(startedAt: number): Snapshot {
-    const promise = this.scanAll();
-    const snapshot: Snapshot = { startedAt, writes: this.writes, promise };
-    this.snapshot = snapshot;
-    promise.catch(() => {
-      if (this.snapshot === snapshot) this.snapshot = undefined;
-    });
-    return snapshot;
+    return this.snapshots.all(options);
   }
 
   private async scanAll(): Promise<Credential[]> {
@@ -311,16 +267,7 @@ export class VobizClient {
    * snapshot), so a credential that moved between pages during a scan is never reported gone.
    */
   async findCredentialById(id: string, options: ReadOptions = {}): Promise<Credential | undefined> {
-    const requestedAt = this.clock.now();
-    const snapshot = this.snapshotFor(options);
-    const hit = (await snapshot.promise).find((c) => c.id === id);
-    if (hit || snapshot.startedAt >= requestedAt || snapshot.confirmation) return hit;
-    snapshot.confirmedBy ??= (() => {
-      const confirm = this.startScan(this.clock.now());
-      confirm.confirmation = true;
-      return confirm.promise;
-    })();
-    return (await snapshot.confirmedBy).find((c) => c.id === id);
+    return this.snapshots.findById(id, options);
   }
 
   /** The credential with this username, or undefined. See listAllCredentials for freshness. */
@@ -370,40 +317,7 @@ export class VobizClient {
   }
 
   private markWrite(): void {
-    this.writes++;
-  }
-
-  /**
-   * Whether a credential found after an ambiguous create is this call's own: created no earlier
-   * than the first attempt could have reached Vobiz, on Vobiz's clock. The first attempt left at
-   * `firstAttemptAt` (local); Vobiz's clock then read at least `firstAttemptAt + offset.lowMs`.
-   * A `created_at` in whole seconds may be up to 999 ms earlier than the real moment.
-   */
-  private ownership(c: Credential, firstAttemptAt: number): { ours: boolean; why: string } {
-    const offset = this.transport.serverClockOffset();
-    const earliest =
-      offset !== undefined
-        ? firstAttemptAt + offset.lowMs - this.tuning.clockToleranceMs
-        : firstAttemptAt - this.tuning.clockSkewMs;
-    const basis =
-      offset !== undefined
-        ? "on Vobiz's clock, measured from the Date headers of its answers"
-        : `on this machine's clock, allowing ${this.tuning.clockSkewMs} ms of skew (Vobiz sent no Date header)`;
-    const earliestIso = new Date(earliest).toISOString();
-    if (!c.createdAt) {
-      return { ours: false, why: "it has no created_at, so nothing shows it was created by this run" };
-    }
-    const created = parseUtcTimestamp(c.createdAt);
-    if (Number.isNaN(created)) {
-      return { ours: false, why: `its created_at '${c.createdAt}' is not a time` };
-    }
-    const wholeSeconds = !/[.,]\d/.test(c.createdAt);
-    const latest = created + (wholeSeconds ? 999 : 0);
-    if (latest >= earliest) return { ours: true, why: "" };
-    return {
-      ours: false,
-      why: `it was created at ${c.createdAt}, before ${earliestIso}, the earliest moment this run's first attempt could have reached Vobiz ${basis}`,
-    };
+    this.snapshots.markWrite();
   }
 
   /** What is wrong with a credential body, or undefined when it parses. */
@@ -432,16 +346,6 @@ export class VobizClient {
   }
 }
 
-/**
- * Parses an API timestamp. The API's times are UTC; one without a zone designator
- * (`2030-01-01T00:00:00`, `2030-01-01 00:00:00.123456`) is read as UTC, not in the local zone.
- */
-function parseUtcTimestamp(text: string): number {
-  const t = text.trim();
-  const noZone = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(t);
-  return Date.parse(noZone ? `${t.replace(" ", "T")}Z` : t);
-}
-
 function unwrap(data: unknown): unknown {
   if (data && typeof data === "object" && !("id" in data)) {
     const d = data as Record<string, unknown>;
@@ -452,22 +356,6 @@ function unwrap(data: unknown): unknown {
   return data;
 }
 
-/** Whether `VOBIZ_DEBUG` turns debugging on: any value but empty, `0`, `false`, `no` or `off`. */
-export function debugEnabled(value: string | undefined): boolean {
-  const v = (value ?? "").trim().toLowerCase();
-  return !["", "0", "false", "no", "off"].includes(v);
-}
-
-/** `VOBIZ_MAX_RETRY_WAIT` (seconds) as ms, or undefined when unset; throws when malformed. */
-export function retryWaitFromEnv(value: string | undefined): number | undefined {
-  const v = (value ?? "").trim();
-  if (v === "") return undefined;
-  if (!/^\d+(\.\d+)?$/.test(v)) {
-    throw new VobizConfigError(
-      `${CLIENT_ENV_VARS.maxRetryWait} must be a number of seconds (e.g. 300), the longest one API call may spend retrying.`,
-    );
-  }
-  return Math.round(Number(v) * 1000);
-}
-
 export type { Credential, CredentialPage } from "./schemas";
+export type { ReadOptions } from "./listSnapshots";
+export { CLIENT_ENV_VARS, debugEnabled, retryWaitFromEnv } from "./clientEnv";

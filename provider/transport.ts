@@ -1,29 +1,15 @@
 /**
  * The HTTP transport: one axios instance per client, auth headers, timeouts, the user agent, the
- * one retry loop of every request, JSON parsing, the `Date` evidence of Vobiz's clock, and the
- * mapping of every failure onto the typed errors of errors.ts. It knows nothing about
- * credentials; client.ts builds on it.
+ * one retry loop of every request (with the reconcile hook of non-idempotent ones), network
+ * failures, and the `Date` evidence of Vobiz's clock. answers.ts reads what comes back; it knows
+ * nothing about credentials; client.ts builds on it.
  */
 import type { AxiosInstance, AxiosResponse, AxiosStatic, CreateAxiosDefaults } from "axios";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import {
-  createApiError,
-  createResponseError,
-  maskSecrets,
-  redactString,
-  type VobizApiError,
-  type VobizApiErrorFacts,
-  type VobizOperation,
-} from "./errors";
-import {
-  backoffDelay,
-  mergeRetryOptions,
-  retryDecision,
-  serverRequestedWait,
-  type RetryOptions,
-} from "./retry";
-import { apiSchemas } from "./schemas";
+import { lowerCaseHeaders, readAnswer, toError, type Failure } from "./answers";
+import type { VobizApiError, VobizOperation } from "./errors";
+import { backoffDelay, mergeRetryOptions, retryDecision, type RetryOptions } from "./retry";
 import { ServerClock, type ClockOffset } from "./serverClock";
 
 /** Largest response body accepted; anything bigger is a malformed response, not a crash. */
@@ -151,14 +137,6 @@ export interface TransportOptions {
 function loadAxios(): AxiosStatic {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- deliberate lazy load
   return (require("axios") as { default: AxiosStatic }).default;
-}
-
-/** A failed attempt: the facts of its error, and what the server asked us to wait. */
-interface Failure {
-  facts: VobizApiErrorFacts;
-  /** Set for a 2xx whose body was unusable: the problem, for a VobizResponseError. */
-  problem?: string;
-  serverWait?: { ms: number; header: string };
 }
 
 /**
@@ -320,61 +298,18 @@ export class HttpTransport {
     const headers = lowerCaseHeaders(res.headers as Record<string, unknown>);
     const serverNow = this.serverClock.observe(headers.date, t0, received);
     const text = typeof res.data === "string" ? res.data : "";
-    const parsed = parseJson(text);
-    const envelope = apiSchemas().errorEnvelope.safeParse(parsed.ok ? parsed.value : undefined);
-    const env = envelope.success ? envelope.data : undefined;
-    const rawRequestId =
-      headers["x-request-id"] ?? env?.requestId ?? env?.request_id ?? env?.api_id ?? undefined;
-    // Whatever the server sends back is masked: it may echo the request in any field.
-    const requestId = rawRequestId ? redactString(rawRequestId, secrets) : undefined;
+    const { requestId, outcome } = readAnswer({ status: res.status, headers, text }, req, {
+      secrets,
+      attempt,
+      // Waits are relative to Vobiz's own clock when it said what time it is.
+      now: serverNow ?? received,
+    });
     this.log(
       `${req.method} ${req.path} -> ${res.status} in ${received - t0} ms (attempt ${attempt}${
         requestId ? `, request ${requestId}` : ""
       })`,
     );
-
-    if (res.status >= 200 && res.status < 300) {
-      const facts = {
-        status: res.status,
-        method: req.method,
-        path: req.path,
-        operation: req.operation,
-        requestId,
-        attempts: attempt,
-      };
-      if (!parsed.ok) {
-        return {
-          facts,
-          problem: `response body is not JSON (${describeBody(text, headers["content-type"])})`,
-        };
-      }
-      const problem = req.validate?.(parsed.value);
-      if (problem !== undefined) return { facts, problem: redactString(problem, secrets) };
-      return { status: res.status, data: parsed.value, requestId };
-    }
-
-    const errorObject = env && typeof env.error === "object" && env.error !== null ? env.error : undefined;
-    const code = errorObject?.code ?? undefined;
-    const message =
-      errorObject?.message ??
-      (typeof env?.error === "string" ? env.error : undefined) ??
-      env?.message ??
-      (parsed.ok ? undefined : text.trim() ? describeBody(text, headers["content-type"]) : undefined);
-    return {
-      // Relative to Vobiz's own clock when it said what time it is (an HTTP-date or epoch reset).
-      serverWait: serverRequestedWait(headers, serverNow ?? received),
-      facts: {
-        status: res.status,
-        method: req.method,
-        path: req.path,
-        operation: req.operation,
-        code: code ? redactString(code, secrets) : undefined,
-        vobizMessage: message ? redactString(message, secrets) : undefined,
-        details: errorObject?.details === undefined ? undefined : maskSecrets(errorObject.details, secrets),
-        requestId,
-        attempts: attempt,
-      },
-    };
+    return outcome;
   }
 
   /** Strings that must never appear in an error of this request: the token and any password. */
@@ -388,40 +323,7 @@ export class HttpTransport {
   }
 }
 
-/** The typed error of a failed attempt, optionally saying why the retries stopped. */
-function toError(failure: Failure, gaveUpBecause?: string): VobizApiError {
-  const facts = gaveUpBecause ? { ...failure.facts, gaveUpBecause } : failure.facts;
-  return failure.problem !== undefined ? createResponseError(facts, failure.problem) : createApiError(facts);
-}
-
 /** `12 s`, `1.5 s`: a duration for a message. */
 function seconds(ms: number): string {
   return `${Math.round(ms / 100) / 10} s`;
-}
-
-function lowerCaseHeaders(h: Record<string, unknown>): Record<string, string | undefined> {
-  const out: Record<string, string | undefined> = {};
-  for (const [k, v] of Object.entries(h ?? {})) {
-    out[k.toLowerCase()] = Array.isArray(v)
-      ? v.join(", ")
-      : v === undefined || v === null
-        ? undefined
-        : String(v);
-  }
-  return out;
-}
-
-function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
-  if (text.trim() === "") return { ok: true, value: undefined };
-  try {
-    return { ok: true, value: JSON.parse(text) as unknown };
-  } catch {
-    return { ok: false };
-  }
-}
-
-/** A short, value-free description of a body that is not JSON. */
-function describeBody(text: string, contentType: string | undefined): string {
-  const kind = /<html|<!doctype/i.test(text) ? "an HTML page" : "text";
-  return `${kind}, ${text.length} bytes${contentType ? `, content-type ${contentType}` : ""}`;
 }
