@@ -44,6 +44,7 @@ export interface VobizClientTuning {
   accountPathSegment: string;
 }
 
+/** The tuning defaults, in one visible place; client options are laid over them. */
 export const DEFAULT_CLIENT_TUNING: Readonly<VobizClientTuning> = Object.freeze({
   timeoutMs: 30_000,
   listPageSize: 100,

@@ -201,6 +201,10 @@ export class HttpTransport {
    * the hook found (`{ reconciled, attempts }`), or sends the request again.
    */
   async send(req: ApiRequest): Promise<ApiResponse>;
+  /**
+   * Sends a request like the one-argument form; after an attempt of a non-idempotent request
+   * whose outcome is unknown, `reconcile` decides first (see {@link Reconciler}).
+   */
   async send<T extends object>(
     req: ApiRequest,
     reconcile: Reconciler<T>,
