@@ -1,18 +1,16 @@
 /**
  * VobizClient: the typed client for the Vobiz credentials API. It owns the API's paths, parses
  * every response with zod, reads through a short-lived shared snapshot of the credentials list,
- * and makes create safe to retry (an ambiguous create is reconciled by a fresh look-up, never
- * blindly sent twice).
+ * and makes create safe to retry: the transport's retry loop calls back into the client after an
+ * ambiguous attempt, and a fresh look-up decides whether the create landed (a credential is taken
+ * only when Vobiz's clock, measured from its `Date` headers, shows it was created by this call).
  */
+import { CLIENT_ENV_VARS, debugEnabled, retryWaitFromEnv } from "./clientEnv";
 import { resolveConnection, settingsFromEnv, type VobizConnectionSettings } from "./config";
-import {
-  createApiError,
-  createResponseError,
-  VobizApiError,
-  VobizResponseError,
-  type VobizOperation,
-} from "./errors";
-import { backoffDelay, UNSENT_NETWORK_CODES, type RetryOptions } from "./retry";
+import { createApiError, createResponseError, type VobizOperation } from "./errors";
+import { ListSnapshots, type ReadOptions } from "./listSnapshots";
+import { judgeOwnership } from "./ownership";
+import type { RetryOptions } from "./retry";
 import { apiSchemas, describeIssues, toCredential, type Credential, type CredentialPage } from "./schemas";
 import { HttpTransport, SYSTEM_CLOCK, type ApiRequest, type Clock } from "./transport";
 
@@ -30,30 +28,49 @@ export interface VobizClientTuning {
   listPageSize: number;
   /** How long a list snapshot may serve reads (refresh of many resources shares one scan). */
   listCacheTtlMs: number;
-  /** Tolerated clock difference between this machine and Vobiz when reconciling a create. */
+  /**
+   * After an ambiguous create, a credential with the username is taken as this call's own only
+   * when Vobiz created it after the first attempt reached Vobiz. That moment is known on Vobiz's
+   * clock from the `Date` headers of its answers; this tolerance allows for the clock that stamps
+   * `created_at` differing slightly from the one that stamps `Date`.
+   */
+  clockToleranceMs: number;
+  /**
+   * The allowance for this machine's clock differing from Vobiz's, used instead of a measurement
+   * only when no answer carried a `Date` header.
+   */
   clockSkewMs: number;
   /** `account` (default) or `Account`. */
   accountPathSegment: string;
 }
 
+/** The tuning defaults, in one visible place; client options are laid over them. */
 export const DEFAULT_CLIENT_TUNING: Readonly<VobizClientTuning> = Object.freeze({
   timeoutMs: 30_000,
   listPageSize: 100,
   listCacheTtlMs: 30_000,
-  clockSkewMs: 120_000,
+  clockToleranceMs: 1_000,
+  clockSkewMs: 5_000,
   accountPathSegment: DEFAULT_ACCOUNT_PATH_SEGMENT,
 });
 
+/** Options of a {@link VobizClient}: connection settings, tuning, and what tests inject. */
 export interface VobizClientOptions extends VobizConnectionSettings, Partial<VobizClientTuning> {
-  /** Lower-priority settings, e.g. the stack config handed to the provider's `configure`. */
-  fallback?: VobizConnectionSettings;
   /** Environment to read `VOBIZ_*` from; defaults to `process.env`. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Retry options, laid over `DEFAULT_RETRY_OPTIONS`; `maxElapsedMs` defaults to
+   * `VOBIZ_MAX_RETRY_WAIT` (seconds) when that is set.
+   */
   retry?: Partial<RetryOptions>;
   /** Injected clock (tests). */
   clock?: Clock;
+  /** Replaces the default user agent `pulumi-vobiz/<version> node/<version>`. */
   userAgent?: string;
-  /** Receives masked one-line traces of each attempt. Defaults to stderr when VOBIZ_DEBUG is set. */
+  /**
+   * Receives masked debug lines (one per HTTP attempt, per retry wait and per reconciliation).
+   * Defaults to stderr when `VOBIZ_DEBUG` is on.
+   */
   debug?: (line: string) => void;
 }
 
@@ -64,48 +81,28 @@ export interface CredentialPatch {
   description?: string;
 }
 
-/** Options of a read: how old the data it is answered from may be. */
-export interface ReadOptions {
-  /**
-   * Only answer from a list scan that started at or after this time (ms since epoch). Use
-   * `fresh: true` for a read by the client's own clock; omit both to accept the shared snapshot.
-   */
-  notOlderThan?: number;
-  /** Only answer from a list scan started by this call or later (the client's clock): for decisions. */
-  fresh?: boolean;
-}
-
-interface Snapshot {
-  startedAt: number;
-  /** How many writes this client had completed when the scan started. */
-  writes: number;
-  promise: Promise<Credential[]>;
-  /** True for a scan started to confirm misses; its misses are final. */
-  confirmation?: boolean;
-  /** The scan confirming misses in this snapshot, once one was needed. */
-  confirmedBy?: Promise<Credential[]>;
-}
-
+/**
+ * The typed client for the Vobiz credentials API: create, list (paged, through a shared
+ * snapshot), find, update and delete. Every method resolves with parsed data or throws a
+ * `VobizApiError` subclass with a next step; no error holds the token or a password.
+ */
 export class VobizClient {
+  /** The account's Auth ID every request goes to. */
   readonly authId: string;
+  /** The API base URL, normalised (no trailing slash). */
   readonly baseUrl: string;
   private readonly transport: HttpTransport;
   private readonly tuning: VobizClientTuning;
   private readonly clock: Clock;
-  private snapshot?: Snapshot;
-  /**
-   * Writes completed by this client; a snapshot started before the latest one is stale. A count,
-   * not a time: a scan and a write within the same millisecond must still be ordered.
-   */
-  private writes = 0;
+  private readonly snapshots: ListSnapshots;
 
-  /** Resolves the connection settings now: a missing Auth ID or Token throws before any request. */
+  /**
+   * Resolves the connection settings now (options first, then `VOBIZ_*` of `env`): a missing Auth
+   * ID or Token, or a malformed option, throws before any request.
+   */
   constructor(options: VobizClientOptions = {}) {
-    const conn = resolveConnection(
-      options,
-      options.fallback ?? {},
-      settingsFromEnv(options.env ?? process.env),
-    );
+    const env = options.env ?? process.env;
+    const conn = resolveConnection(options, settingsFromEnv(env));
     this.authId = conn.authId;
     this.baseUrl = conn.baseUrl;
     this.tuning = { ...DEFAULT_CLIENT_TUNING };
@@ -120,15 +117,19 @@ export class VobizClient {
       throw new RangeError("listPageSize must be a whole number from 1 to 100");
     }
     this.clock = options.clock ?? SYSTEM_CLOCK;
-    const env = options.env ?? process.env;
+    this.snapshots = new ListSnapshots(() => this.scanAll(), this.clock, this.tuning.listCacheTtlMs);
     const debug =
-      options.debug ?? (env.VOBIZ_DEBUG ? (line: string) => process.stderr.write(`${line}\n`) : undefined);
+      options.debug ??
+      (debugEnabled(env[CLIENT_ENV_VARS.debug])
+        ? (line: string) => process.stderr.write(`${line}\n`)
+        : undefined);
+    const maxElapsedMs = retryWaitFromEnv(env[CLIENT_ENV_VARS.maxRetryWait]);
     this.transport = new HttpTransport({
       baseUrl: conn.baseUrl,
       authId: conn.authId,
       authToken: conn.authToken,
       timeoutMs: this.tuning.timeoutMs,
-      retry: options.retry,
+      retry: maxElapsedMs === undefined ? options.retry : { maxElapsedMs, ...options.retry },
       clock: this.clock,
       userAgent: options.userAgent,
       debug,
@@ -145,62 +146,57 @@ export class VobizClient {
   }
 
   /**
-   * Creates a credential (`POST {username, password}`). An ambiguous failure (timeout, dropped
-   * connection, 5xx, or a 409 on a retry) is reconciled by a fresh look-up of the username: a
-   * credential created no earlier than the first attempt (within the clock-skew allowance) is
-   * taken (with one PUT of the password, so it is certainly in the declared state) and returned;
-   * otherwise the create is retried within the retry budget.
+   * Creates a credential (`POST {username, password}`) and returns it. A failure that leaves open
+   * whether the create landed (no answer, a retryable 5xx or 408, an unusable 2xx, or a 409 after
+   * one of those) is reconciled before any further attempt by a fresh look-up of the username: a
+   * credential Vobiz created after the first attempt reached it (judged on Vobiz's clock, see
+   * `clockToleranceMs`) is this call's own and is taken with one PUT of the password, so it
+   * certainly has the declared password; one created earlier fails the call with a
+   * VobizConflictError that names it and suggests `adoptExisting`; none means the POST is sent
+   * again if the retry budget allows. The POST is never sent twice blindly.
    */
   async createCredential(input: { username: string; password: string }): Promise<Credential> {
-    const firstAttemptAt = this.clock.now();
-    const retry = this.transport.retry;
     const req: ApiRequest = {
       method: "POST",
       path: `${this.accountPath}/credentials`,
       body: { username: input.username, password: input.password },
       operation: "create",
       retry: "unsent-only",
+      validate: (data) => this.credentialProblem(data),
     };
-    for (let attempt = 1; ; attempt++) {
+    const firstAttemptAt = this.clock.now();
+    const res = await this.transport.send(req, async (failure) => {
+      this.markWrite(); // the server may have changed under us
+      let existing: Credential | undefined;
       try {
-        const res = await this.transport.send(req);
-        this.markWrite();
-        return this.parseCredential(res.data, req, res.status, res.requestId);
-      } catch (err) {
-        if (!(err instanceof VobizApiError)) throw err;
-        const ambiguous = isAmbiguous(err) || (err.status === 409 && attempt > 1);
-        if (!ambiguous) throw err;
-        this.markWrite(); // the server may have changed under us
-        let existing: Credential | undefined;
-        try {
-          existing = await this.findCredentialByUsername(input.username, { fresh: true });
-        } catch {
-          // The look-up failed too: report the create's failure, which is what the user asked for.
-          throw err;
-        }
-        if (existing) {
-          // Created since our first attempt: most likely ours. Setting the password makes that
-          // certain (if someone else created the same username in that window, the declared
-          // password is what it now has, and the state is true either way).
-          if (this.createdSince(existing, firstAttemptAt)) {
-            return this.updateCredential(existing.id, { password: input.password });
-          }
-          throw createApiError({
-            status: 409,
-            code: "DUPLICATE_USERNAME",
-            vobizMessage: `a credential named '${input.username}' already existed before this create`,
-            method: req.method,
-            path: req.path,
-            operation: "create",
-            attempts: attempt,
-          });
-        }
-        const wait = backoffDelay(attempt, retry, this.clock.random);
-        const spent = this.clock.now() - firstAttemptAt;
-        if (attempt >= retry.maxAttempts || spent + wait > retry.maxElapsedMs) throw err;
-        await this.clock.sleep(wait);
+        existing = await this.findCredentialByUsername(input.username, { fresh: true });
+      } catch {
+        // The look-up failed too: report the create's failure, which is what the user asked for.
+        throw failure;
       }
-    }
+      if (!existing) return undefined;
+      const verdict = judgeOwnership(existing, {
+        firstAttemptAt,
+        offset: this.transport.serverClockOffset(),
+        toleranceMs: this.tuning.clockToleranceMs,
+        skewMs: this.tuning.clockSkewMs,
+      });
+      if (verdict.ours) return this.updateCredential(existing.id, { password: input.password });
+      throw createApiError({
+        status: 409,
+        code: "DUPLICATE_USERNAME",
+        vobizMessage:
+          `a credential named '${existing.username}' (id ${existing.id}) already exists and is not ` +
+          `this run's own: ${verdict.why}`,
+        method: req.method,
+        path: req.path,
+        operation: "create",
+        attempts: failure.attempts,
+      });
+    });
+    if ("reconciled" in res) return res.reconciled;
+    this.markWrite();
+    return this.parseCredential(res.data, req, res.status, res.requestId);
   }
 
   /** One page of the list, as the API returns it. */
@@ -243,25 +239,7 @@ export class VobizClient {
    * older than `notOlderThan`.
    */
   async listAllCredentials(options: ReadOptions = {}): Promise<Credential[]> {
-    return this.snapshotFor(options).promise;
-  }
-
-  private snapshotFor(options: ReadOptions): Snapshot {
-    const now = this.clock.now();
-    const floor = options.fresh ? now : (options.notOlderThan ?? now - this.tuning.listCacheTtlMs);
-    const s = this.snapshot;
-    if (s && s.startedAt >= floor && s.writes === this.writes) return s;
-    return this.startScan(now);
-  }
-
-  private startScan(startedAt: number): Snapshot {
-    const promise = this.scanAll();
-    const snapshot: Snapshot = { startedAt, writes: this.writes, promise };
-    this.snapshot = snapshot;
-    promise.catch(() => {
-      if (this.snapshot === snapshot) this.snapshot = undefined;
-    });
-    return snapshot;
+    return this.snapshots.all(options);
   }
 
   private async scanAll(): Promise<Credential[]> {
@@ -290,16 +268,7 @@ export class VobizClient {
    * snapshot), so a credential that moved between pages during a scan is never reported gone.
    */
   async findCredentialById(id: string, options: ReadOptions = {}): Promise<Credential | undefined> {
-    const requestedAt = this.clock.now();
-    const snapshot = this.snapshotFor(options);
-    const hit = (await snapshot.promise).find((c) => c.id === id);
-    if (hit || snapshot.startedAt >= requestedAt || snapshot.confirmation) return hit;
-    snapshot.confirmedBy ??= (() => {
-      const confirm = this.startScan(this.clock.now());
-      confirm.confirmation = true;
-      return confirm.promise;
-    })();
-    return (await snapshot.confirmedBy).find((c) => c.id === id);
+    return this.snapshots.findById(id, options);
   }
 
   /** The credential with this username, or undefined. See listAllCredentials for freshness. */
@@ -349,13 +318,13 @@ export class VobizClient {
   }
 
   private markWrite(): void {
-    this.writes++;
+    this.snapshots.markWrite();
   }
 
-  private createdSince(c: Credential, firstAttemptAt: number): boolean {
-    if (!c.createdAt) return false;
-    const created = parseUtcTimestamp(c.createdAt);
-    return !Number.isNaN(created) && created >= firstAttemptAt - this.tuning.clockSkewMs;
+  /** What is wrong with a credential body, or undefined when it parses. */
+  private credentialProblem(data: unknown): string | undefined {
+    const parsed = apiSchemas().credential.safeParse(unwrap(data));
+    return parsed.success ? undefined : `unexpected credential body: ${describeIssues(parsed.error)}`;
   }
 
   private parseCredential(data: unknown, req: ApiRequest, status: number, requestId?: string): Credential {
@@ -378,16 +347,6 @@ export class VobizClient {
   }
 }
 
-/**
- * Parses an API timestamp. The API's times are UTC; one without a zone designator
- * (`2030-01-01T00:00:00`, `2030-01-01 00:00:00.123456`) is read as UTC, not in the local zone.
- */
-function parseUtcTimestamp(text: string): number {
-  const t = text.trim();
-  const noZone = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(t);
-  return Date.parse(noZone ? `${t.replace(" ", "T")}Z` : t);
-}
-
 function unwrap(data: unknown): unknown {
   if (data && typeof data === "object" && !("id" in data)) {
     const d = data as Record<string, unknown>;
@@ -398,15 +357,6 @@ function unwrap(data: unknown): unknown {
   return data;
 }
 
-/**
- * A failure after which the server may or may not have applied the write: no response (unless
- * the connection was provably never made), a 5xx or 408, or a 2xx whose body was unusable.
- */
-export function isAmbiguous(err: VobizApiError): boolean {
-  if (err instanceof VobizResponseError) return true;
-  if (err.status === undefined)
-    return err.networkCode === undefined || !UNSENT_NETWORK_CODES.has(err.networkCode);
-  return err.status >= 500 || err.status === 408;
-}
-
 export type { Credential, CredentialPage } from "./schemas";
+export type { ReadOptions } from "./listSnapshots";
+export { CLIENT_ENV_VARS, debugEnabled, retryWaitFromEnv } from "./clientEnv";

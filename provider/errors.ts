@@ -11,7 +11,7 @@
 import { UNSENT_NETWORK_CODES } from "./retry";
 
 /** The API operations the client performs; errors use it to choose a next step. */
-export type VobizOperation = "create" | "list" | "get" | "update" | "delete";
+export type VobizOperation = "create" | "list" | "update" | "delete";
 
 /** Base class of every error pulumi-vobiz throws. */
 export class VobizError extends Error {
@@ -49,6 +49,11 @@ export interface VobizApiErrorFacts {
   networkCode?: string;
   /** How many attempts were made before giving up. */
   attempts?: number;
+  /**
+   * Why the retries stopped, when it was not that the failure is final or the attempts ran out
+   * (e.g. Vobiz asked for a wait longer than the call's time budget). Holds no secret.
+   */
+  gaveUpBecause?: string;
   /** The base URL the request went to (named in the advice for network failures). */
   baseUrl?: string;
 }
@@ -65,6 +70,7 @@ export class VobizApiError extends VobizError implements VobizApiErrorFacts {
   readonly operation: VobizOperation;
   readonly networkCode?: string;
   readonly attempts?: number;
+  readonly gaveUpBecause?: string;
   readonly baseUrl?: string;
 
   constructor(facts: VobizApiErrorFacts, hint: string) {
@@ -79,6 +85,7 @@ export class VobizApiError extends VobizError implements VobizApiErrorFacts {
     this.operation = facts.operation;
     this.networkCode = facts.networkCode;
     this.attempts = facts.attempts;
+    this.gaveUpBecause = facts.gaveUpBecause;
     this.baseUrl = facts.baseUrl;
   }
 
@@ -97,6 +104,7 @@ export class VobizApiError extends VobizError implements VobizApiErrorFacts {
       operation: this.operation,
       networkCode: this.networkCode,
       attempts: this.attempts,
+      gaveUpBecause: this.gaveUpBecause,
       baseUrl: this.baseUrl,
     };
   }
@@ -130,7 +138,12 @@ function describe(facts: VobizApiErrorFacts, hint: string): string {
   const vobiz = [facts.code, facts.vobizMessage].filter(Boolean).join(": ");
   const parts = [`${what}: ${status}${vobiz ? ` ${vobiz}` : ""}.`];
   if (hint) parts.push(hint);
-  if (facts.attempts && facts.attempts > 1) parts.push(`Gave up after ${facts.attempts} attempts.`);
+  const attempts = facts.attempts ?? 1;
+  if (facts.gaveUpBecause) {
+    parts.push(`Gave up after ${attempts} attempt${attempts === 1 ? "" : "s"}: ${facts.gaveUpBecause}.`);
+  } else if (attempts > 1) {
+    parts.push(`Gave up after ${attempts} attempts.`);
+  }
   if (facts.requestId) parts.push(`Request id: ${facts.requestId}.`);
   return parts.join(" ");
 }
@@ -166,13 +179,16 @@ function nextStep(facts: VobizApiErrorFacts): string {
         "(account vs Account) if you changed it."
       );
     case 404:
-      if (operation === "update" || operation === "get") {
+      if (operation === "update") {
         return (
           "The credential was deleted outside Pulumi. Run `pulumi refresh` to drop it from the " +
           "state, then `pulumi up` to create it again."
         );
       }
-      return "Check the base URL and the Auth ID: the API path was not found.";
+      return (
+        "Check the base URL: the API path was not found (vobiz:baseUrl / VOBIZ_BASE_URL must end in " +
+        "/api/v1; if you changed accountPathSegment, check its casing)."
+      );
     case 409:
       if (operation === "create") {
         return (
@@ -190,31 +206,57 @@ function nextStep(facts: VobizApiErrorFacts): string {
       return "The request conflicts with the credential's current state; run `pulumi refresh` and retry.";
     case 400:
     case 422:
-      return `Vobiz rejected ${fieldHint(facts.details)}; fix the value and run the command again.`;
+      return `Vobiz rejected ${rejectedWhat(facts.details)}; fix the value and run the command again.`;
     case 402:
       return "The Vobiz account has a billing problem; resolve it in the Vobiz console.";
     case 429:
       return "Vobiz is rate limiting this account; wait a minute and run the command again, or lower `--parallel`.";
+    case 501:
+      return (
+        "Vobiz does not implement this request: check that the base URL (vobiz:baseUrl / VOBIZ_BASE_URL) " +
+        "ends in /api/v1 and the path casing (accountPathSegment); running the command again will not help."
+      );
     default:
-      if (status >= 500 || status === 408) {
+      if (TRANSIENT_STATUSES.has(status)) {
         return (
           "Vobiz had a server-side problem; run the command again later." +
-          (operation === "create" ? CREATE_MAY_HAVE_LANDED : " It is safe to retry.")
+          (operation === "create"
+            ? CREATE_MAY_HAVE_LANDED
+            : ` It is safe to retry: repeating the ${operation} has no side effects.`)
+        );
+      }
+      if (status >= 500) {
+        return (
+          "Vobiz answered with a server error that is not retried; run the command again later, and " +
+          "report it to Vobiz with the request id if it persists." +
+          (operation === "create" ? CREATE_MAY_HAVE_LANDED : "")
         );
       }
       return "";
   }
 }
 
-function fieldHint(details: unknown): string {
-  if (details && typeof details === "object") {
-    const d = details as Record<string, unknown>;
-    const field = typeof d.field === "string" ? d.field : undefined;
-    if (field) return `the field '${field}'${typeof d.rule === "string" ? ` (rule: ${d.rule})` : ""}`;
-    const fields = Object.keys(d);
-    if (fields.length > 0) return `the field(s) ${fields.map((f) => `'${f}'`).join(", ")}`;
+/** The statuses the docs list for passing trouble (and a timeout): retried by default. */
+const TRANSIENT_STATUSES: ReadonlySet<number> = new Set([408, 500, 502, 503, 504]);
+
+/** Longest `error.details` quoted in a message. */
+const MAX_DETAILS_CHARS = 200;
+
+/**
+ * What a 400/422 rejected. The docs promise "field details" without a shape; the only shape
+ * this package knows for certain names a `field` (and a `rule`), so only that is presented as a
+ * field. Any other details are quoted (already masked), not interpreted.
+ */
+function rejectedWhat(details: unknown): string {
+  if (!details || typeof details !== "object") return "the request";
+  const d = details as Record<string, unknown>;
+  if (typeof d.field === "string") {
+    return `the field '${d.field}'${typeof d.rule === "string" ? ` (rule: ${d.rule})` : ""}`;
   }
-  return "the request";
+  if (Object.keys(d).length === 0) return "the request";
+  const text = JSON.stringify(details);
+  const quoted = text.length > MAX_DETAILS_CHARS ? `${text.slice(0, MAX_DETAILS_CHARS)}…` : text;
+  return `the request (details: ${quoted})`;
 }
 
 const KIND_BY_STATUS: Record<number, new (facts: VobizApiErrorFacts, hint: string) => VobizApiError> = {

@@ -1,12 +1,16 @@
 /**
- * The retry policy: defaults as data, user options merged over them, and the two pure functions
- * the transport needs (how long to wait, and what the server asked us to wait).
+ * The retry policy: defaults as data, user options merged over them, and the pure decisions the
+ * transport's one retry loop makes (which failures are retried, reconciled first, or final; how
+ * long to wait; what the server asked us to wait).
  *
- * Written here rather than taken from axios-retry: the create path must not be retried blindly
- * but reconciled with a look-up between attempts (see client.ts), retries must run on an injected
- * clock so tests are instant, and both `Retry-After` forms plus `X-RateLimit-Reset` and a total
- * time budget must be honoured. axios-retry covers only part of that and owns the sleeping.
+ * Written here rather than taken from axios-retry: a create must not be retried blindly but
+ * reconciled by a look-up between attempts (the request's reconcile hook, see transport.ts),
+ * retries must run on an injected clock so tests are instant, and both `Retry-After` forms plus
+ * `X-RateLimit-Reset` and one total time budget must be honoured. axios-retry covers only part of
+ * that and owns the sleeping.
  */
+
+import { parseHttpDate } from "./serverClock";
 
 /** How the client retries. All times in milliseconds. */
 export interface RetryOptions {
@@ -14,11 +18,16 @@ export interface RetryOptions {
   maxAttempts: number;
   /** First backoff ceiling; doubles each retry (full jitter picks uniformly below it). */
   baseDelayMs: number;
-  /** Ceiling for a single wait, including one asked for by `Retry-After`. */
+  /** Ceiling of one backoff wait. A wait Vobiz asks for is bounded by `maxElapsedMs` only. */
   maxDelayMs: number;
-  /** Total time one call may spend, waits included, before it gives up. */
+  /**
+   * Total time one call may spend, attempts and waits included, before it gives up. A
+   * `Retry-After` (or `X-RateLimit-Reset`) that does not fit in what is left fails the call at
+   * once, with a message that says how long Vobiz asked to wait. `VOBIZ_MAX_RETRY_WAIT` (seconds)
+   * sets it from the environment.
+   */
   maxElapsedMs: number;
-  /** HTTP statuses that are retried for GET, PUT and DELETE. */
+  /** HTTP statuses that are retried (for a create: 429 directly, the others after a look-up). */
   retryableStatuses: readonly number[];
 }
 
@@ -34,6 +43,7 @@ export const DEFAULT_RETRY_OPTIONS: Readonly<RetryOptions> = Object.freeze({
 /** Network error codes that prove the request never reached the server. */
 export const UNSENT_NETWORK_CODES: ReadonlySet<string> = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN"]);
 
+/** Lays user options over the defaults and checks them. */
 export function mergeRetryOptions(overrides?: Partial<RetryOptions>): RetryOptions {
   const merged = { ...DEFAULT_RETRY_OPTIONS, ...(overrides ?? {}) };
   for (const k of ["maxAttempts", "baseDelayMs", "maxDelayMs", "maxElapsedMs"] as const) {
@@ -51,6 +61,48 @@ export function backoffDelay(retry: number, options: RetryOptions, random: () =>
   return Math.floor(random() * ceiling);
 }
 
+/** The facts of a failed attempt the retry decision needs. */
+export interface AttemptFailure {
+  /** HTTP status; undefined when no response arrived. */
+  status?: number;
+  /** Network error code when no response arrived (or `ERR_BAD_RESPONSE` for an oversized body). */
+  networkCode?: string;
+  /** A 2xx whose body was unusable (the request was applied, its answer was not understood). */
+  unusableSuccess?: boolean;
+}
+
+/**
+ * What to do after a failed attempt:
+ * - `retry`: send again after a wait;
+ * - `reconcile`: the request may have taken effect; only its reconcile hook (a look-up) may decide
+ *   whether to send it again (without a hook it is final);
+ * - `final`: give up now.
+ *
+ * Idempotent requests retry network failures (except an oversized body) and `retryableStatuses`.
+ * A non-idempotent request (a create) is retried directly only when it provably did not take
+ * effect (the connection was refused or the name did not resolve, or a 429); a failure after which
+ * it may have (no answer, a retryable 5xx or 408, an unusable 2xx, or a 409 after such a failure)
+ * needs reconciling.
+ */
+export function retryDecision(
+  idempotent: boolean,
+  failure: AttemptFailure,
+  options: RetryOptions,
+  earlierAttemptAmbiguous: boolean,
+): "retry" | "reconcile" | "final" {
+  const { status, networkCode } = failure;
+  if (failure.unusableSuccess) return idempotent ? "final" : "reconcile";
+  if (status === undefined) {
+    if (networkCode === "ERR_BAD_RESPONSE") return "final"; // oversized: it did arrive, retrying repeats it
+    if (networkCode !== undefined && UNSENT_NETWORK_CODES.has(networkCode)) return "retry";
+    return idempotent ? "retry" : "reconcile";
+  }
+  if (!idempotent && status === 409 && earlierAttemptAmbiguous) return "reconcile";
+  if (!options.retryableStatuses.includes(status)) return "final";
+  if (idempotent || status === 429) return "retry";
+  return "reconcile";
+}
+
 /**
  * The wait the server asked for, in ms, from `Retry-After` (delta seconds or an HTTP date) or
  * `X-RateLimit-Reset` (epoch seconds, or delta seconds when small). Undefined when neither is
@@ -60,18 +112,28 @@ export function serverRequestedDelay(
   headers: Record<string, string | undefined>,
   nowMs: number,
 ): number | undefined {
+  return serverRequestedWait(headers, nowMs)?.ms;
+}
+
+/** {@link serverRequestedDelay} with the header it came from, for messages. */
+export function serverRequestedWait(
+  headers: Record<string, string | undefined>,
+  nowMs: number,
+): { ms: number; header: "Retry-After" | "X-RateLimit-Reset" } | undefined {
   const retryAfter = headers["retry-after"]?.trim();
   if (retryAfter) {
-    if (/^\d+(\.\d+)?$/.test(retryAfter)) return Math.round(Number(retryAfter) * 1000);
-    // An HTTP date names its weekday and month; V8's lenient Date.parse would read "-5" as 2001.
-    const date = /[a-z]{3}/i.test(retryAfter) ? Date.parse(retryAfter) : Number.NaN;
-    if (!Number.isNaN(date)) return Math.max(0, date - nowMs);
+    if (/^\d+(\.\d+)?$/.test(retryAfter)) {
+      return { ms: Math.round(Number(retryAfter) * 1000), header: "Retry-After" };
+    }
+    const date = parseHttpDate(retryAfter);
+    if (date !== undefined) return { ms: Math.max(0, date - nowMs), header: "Retry-After" };
   }
   const reset = headers["x-ratelimit-reset"]?.trim();
   if (reset && /^\d+(\.\d+)?$/.test(reset)) {
     const n = Number(reset);
     // Epoch seconds are > 1e9; smaller numbers are a delta in seconds.
-    return n > 1e9 ? Math.max(0, Math.round(n * 1000 - nowMs)) : Math.round(n * 1000);
+    const ms = n > 1e9 ? Math.max(0, Math.round(n * 1000 - nowMs)) : Math.round(n * 1000);
+    return { ms, header: "X-RateLimit-Reset" };
   }
   return undefined;
 }

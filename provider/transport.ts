@@ -1,21 +1,16 @@
 /**
- * The HTTP transport: one axios instance per client, auth headers, timeouts, the user agent,
- * retries for idempotent requests, JSON parsing and the mapping of every failure onto the typed
- * errors of errors.ts. It knows nothing about credentials; client.ts builds on it.
+ * The HTTP transport: one axios instance per client, auth headers, timeouts, the user agent, the
+ * one retry loop of every request (with the reconcile hook of non-idempotent ones), network
+ * failures, and the `Date` evidence of Vobiz's clock. answers.ts reads what comes back; it knows
+ * nothing about credentials; client.ts builds on it.
  */
 import type { AxiosInstance, AxiosResponse, AxiosStatic, CreateAxiosDefaults } from "axios";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { createApiError, createResponseError, type VobizApiError, type VobizOperation } from "./errors";
-import { maskSecrets, redactString } from "./redact";
-import { apiSchemas } from "./schemas";
-import {
-  backoffDelay,
-  mergeRetryOptions,
-  serverRequestedDelay,
-  UNSENT_NETWORK_CODES,
-  type RetryOptions,
-} from "./retry";
+import { lowerCaseHeaders, readAnswer, toError, type Failure } from "./answers";
+import type { VobizApiError, VobizOperation } from "./errors";
+import { backoffDelay, mergeRetryOptions, retryDecision, type RetryOptions } from "./retry";
+import { ServerClock, type ClockOffset } from "./serverClock";
 
 /** Largest response body accepted; anything bigger is a malformed response, not a crash. */
 export const MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
@@ -39,51 +34,99 @@ function packageVersion(): string {
 export type RetryMode =
   /** GET, PUT, DELETE: network errors and retryable statuses, with backoff. */
   | "idempotent"
-  /** POST: only when the request provably did not reach the server, or on 429. */
+  /**
+   * POST: retried directly only when it provably did not take effect (connection refused, name
+   * not resolved, 429); after a failure that leaves it open, only when the request's reconcile
+   * hook proves it did not (see {@link HttpTransport.send}).
+   */
   | "unsent-only";
 
+/** One API request, as the client describes it to the transport. */
 export interface ApiRequest {
+  /** HTTP method. */
   method: "GET" | "POST" | "PUT" | "DELETE";
   /** Path below the base URL, e.g. `/account/MA_X/credentials`. */
   path: string;
+  /** Query parameters. */
   query?: Record<string, string | number>;
+  /** JSON body; a `password` in it is redacted from every error and log line. */
   body?: Record<string, unknown>;
+  /** The operation, for error messages and next steps. */
   operation: VobizOperation;
+  /** How the request may be retried. */
   retry: RetryMode;
+  /**
+   * Checks a 2xx body; returns what is wrong with it, or undefined when it is usable. An unusable
+   * body fails the attempt with a VobizResponseError (for a POST: a failure to reconcile, since
+   * the request was applied).
+   */
+  validate?: (data: unknown) => string | undefined;
 }
 
+/** A successful (2xx) answer. */
 export interface ApiResponse {
+  /** HTTP status. */
   status: number;
   /** Parsed JSON, or undefined for an empty body. */
   data: unknown;
+  /** Vobiz's request id, masked. */
   requestId?: string;
   /** How many attempts it took. */
   attempts: number;
 }
 
+/**
+ * Runs after an attempt of a non-idempotent request failed in a way that leaves open whether it
+ * took effect, before any further attempt (and also after the last one). Resolve with the
+ * request's outcome to end the call, with `undefined` when the request provably did not take
+ * effect (the transport then retries if attempts and time are left, else throws `failure`), or
+ * throw to fail the call. `failure.attempts` is the number of attempts so far.
+ */
+export type Reconciler<T extends object> = (failure: VobizApiError) => Promise<T | undefined>;
+
+/** The outcome a {@link Reconciler} found, and the attempts it took. */
+export interface Reconciled<T> {
+  reconciled: T;
+  attempts: number;
+}
+
 /** Injectable time and randomness, so retry tests need no real waiting. */
 export interface Clock {
+  /** Milliseconds since the epoch. */
   now(): number;
+  /** Resolves after `ms` milliseconds. */
   sleep(ms: number): Promise<void>;
+  /** A number in [0, 1). */
   random(): number;
 }
 
+/** The real clock. */
 export const SYSTEM_CLOCK: Clock = {
   now: () => Date.now(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   random: () => Math.random(),
 };
 
+/** What a transport needs: where, who, and how patiently. */
 export interface TransportOptions {
+  /** API base URL including `/api/v1`. */
   baseUrl: string;
+  /** The account's Auth ID, sent as `X-Auth-ID`. */
   authId: string;
+  /** The account's Auth Token, sent as `X-Auth-Token`; never in an error or log line. */
   authToken: string;
   /** Per-request timeout in ms. */
   timeoutMs: number;
+  /** Retry options, laid over `DEFAULT_RETRY_OPTIONS`. */
   retry?: Partial<RetryOptions>;
+  /** Injected clock (tests). */
   clock?: Clock;
+  /** Replaces the default {@link USER_AGENT}. */
   userAgent?: string;
-  /** Receives one masked line per attempt (method, path, status, duration); never bodies. */
+  /**
+   * Receives masked lines, never bodies: one per attempt (method, path, status or network code,
+   * duration, request id), one per retry wait, and one per reconciliation of an ambiguous POST.
+   */
   debug?: (line: string) => void;
 }
 
@@ -96,13 +139,22 @@ function loadAxios(): AxiosStatic {
   return (require("axios") as { default: AxiosStatic }).default;
 }
 
+/**
+ * The HTTP layer of `VobizClient`: one axios instance, auth headers, timeouts, the user
+ * agent, the one retry loop (with its budget and the reconcile hook of non-idempotent requests),
+ * JSON parsing, and the mapping of every failure onto the typed errors of errors.ts.
+ */
 export class HttpTransport {
+  /** The effective retry options (defaults with the caller's overrides). */
   readonly retry: RetryOptions;
+  /** The clock the transport waits and measures with. */
   readonly clock: Clock;
   private readonly axiosConfig: CreateAxiosDefaults;
   private axiosInstance?: AxiosInstance;
   private readonly secrets: string[];
+  private readonly serverClock = new ServerClock();
 
+  /** Checks the retry options; sends nothing (axios itself loads on the first request). */
   constructor(private readonly options: TransportOptions) {
     this.retry = mergeRetryOptions(options.retry);
     this.clock = options.clock ?? SYSTEM_CLOCK;
@@ -129,41 +181,91 @@ export class HttpTransport {
     return (this.axiosInstance ??= loadAxios().create(this.axiosConfig));
   }
 
-  /** Sends a request, retrying per its mode; resolves with a 2xx response or throws a VobizApiError. */
-  async send(req: ApiRequest): Promise<ApiResponse> {
+  /**
+   * The range the offset of Vobiz's clock from this machine's lies in (Vobiz minus local, ms),
+   * from the `Date` headers of every answer so far; undefined before the first dated answer.
+   */
+  serverClockOffset(): ClockOffset | undefined {
+    return this.serverClock.offset();
+  }
+
+  /**
+   * Sends a request in one retry loop with one budget (`retry.maxAttempts` attempts and
+   * `retry.maxElapsedMs` in total, waits included) and resolves with the 2xx answer, or throws a
+   * VobizApiError whose `attempts` counts every attempt made. A wait Vobiz asks for
+   * (`Retry-After`, `X-RateLimit-Reset`) replaces the backoff; one that does not fit in what is
+   * left of the budget fails at once, saying how long Vobiz asked to wait.
+   *
+   * With a `reconcile` hook, a non-idempotent request whose outcome is unknown after an attempt
+   * is reconciled by the hook before anything else happens; the call then resolves with what
+   * the hook found (`{ reconciled, attempts }`), or sends the request again.
+   */
+  async send(req: ApiRequest): Promise<ApiResponse>;
+  /**
+   * Sends a request like the one-argument form; after an attempt of a non-idempotent request
+   * whose outcome is unknown, `reconcile` decides first (see {@link Reconciler}).
+   */
+  async send<T extends object>(
+    req: ApiRequest,
+    reconcile: Reconciler<T>,
+  ): Promise<ApiResponse | Reconciled<T>>;
+  async send<T extends object>(
+    req: ApiRequest,
+    reconcile?: Reconciler<T>,
+  ): Promise<ApiResponse | Reconciled<T>> {
     const started = this.clock.now();
     const secrets = this.secretsOf(req);
+    let ambiguousBefore = false;
     for (let attempt = 1; ; attempt++) {
       const outcome = await this.attempt(req, secrets, attempt);
-      if (outcome.ok) return { ...outcome.response, attempts: attempt };
-      const { error, serverDelayMs } = outcome;
-      if (!this.shouldRetry(req, error) || attempt >= this.retry.maxAttempts) throw error;
-      const wait = serverDelayMs ?? backoffDelay(attempt, this.retry, this.clock.random);
+      if (!("facts" in outcome)) return { ...outcome, attempts: attempt };
+      const decision = retryDecision(
+        req.retry === "idempotent",
+        {
+          status: outcome.facts.status,
+          networkCode: outcome.facts.networkCode,
+          unusableSuccess: outcome.problem !== undefined,
+        },
+        this.retry,
+        ambiguousBefore,
+      );
+      if (decision === "final") throw toError(outcome);
+      if (decision === "reconcile") {
+        ambiguousBefore = true;
+        if (!reconcile) throw toError(outcome);
+        this.log(`${req.method} ${req.path}: outcome unknown, looking it up before any retry`);
+        const found = await reconcile(toError(outcome));
+        if (found !== undefined) return { reconciled: found, attempts: attempt };
+      }
+      if (attempt >= this.retry.maxAttempts) throw toError(outcome);
+      const asked = outcome.serverWait;
+      const wait = asked?.ms ?? backoffDelay(attempt, this.retry, this.clock.random);
       const elapsed = this.clock.now() - started;
-      if (wait > this.retry.maxDelayMs || elapsed + wait > this.retry.maxElapsedMs) throw error;
+      if (elapsed + wait > this.retry.maxElapsedMs) {
+        throw toError(outcome, this.budgetSpent(elapsed, wait, asked?.header));
+      }
       this.log(`retrying ${req.method} ${req.path} in ${wait} ms (attempt ${attempt + 1})`);
       await this.clock.sleep(wait);
     }
   }
 
-  /** Whether the error allows another attempt of this request. */
-  private shouldRetry(req: ApiRequest, error: VobizApiError): boolean {
-    if (error.status === undefined) {
-      if (req.retry === "idempotent") return error.networkCode !== "ERR_BAD_RESPONSE";
-      return error.networkCode !== undefined && UNSENT_NETWORK_CODES.has(error.networkCode);
-    }
-    if (req.retry === "unsent-only") return error.status === 429;
-    return this.retry.retryableStatuses.includes(error.status);
+  /** Why a wait does not fit in the time budget, with how to raise it. */
+  private budgetSpent(elapsed: number, wait: number, header: string | undefined): string {
+    const budget = `the ${seconds(this.retry.maxElapsedMs)} one call may spend retrying`;
+    const spent = elapsed > 0 ? ` (${seconds(elapsed)} spent)` : "";
+    const raise =
+      "raise the limit with VOBIZ_MAX_RETRY_WAIT=<seconds> (client option retry.maxElapsedMs), " +
+      "or wait and run the command again";
+    return header
+      ? `Vobiz asked to wait ${seconds(wait)} (${header}), longer than what is left of ${budget}${spent}; ${raise}`
+      : `the next wait would pass ${budget}${spent}; ${raise}`;
   }
 
   private async attempt(
     req: ApiRequest,
     secrets: string[],
     attempt: number,
-  ): Promise<
-    | { ok: true; response: Omit<ApiResponse, "attempts"> }
-    | { ok: false; error: VobizApiError; serverDelayMs?: number }
-  > {
+  ): Promise<Omit<ApiResponse, "attempts"> | Failure> {
     const t0 = this.clock.now();
     let res: AxiosResponse<string>;
     try {
@@ -184,86 +286,34 @@ export class HttpTransport {
       this.log(
         `${req.method} ${req.path} -> ${networkCode} after ${this.clock.now() - t0} ms (attempt ${attempt})`,
       );
-      if (oversized) {
-        // axios reports an oversized body this way; the request did reach the server.
-        return {
-          ok: false,
-          error: createResponseError(
-            { method: req.method, path: req.path, operation: req.operation, networkCode, attempts: attempt },
-            `response body larger than ${MAX_RESPONSE_BYTES} bytes`,
-          ),
-        };
-      }
-      return {
-        ok: false,
-        error: createApiError({
-          method: req.method,
-          path: req.path,
-          operation: req.operation,
-          networkCode,
-          attempts: attempt,
-          baseUrl: this.options.baseUrl,
-        }),
-      };
-    }
-
-    const headers = lowerCaseHeaders(res.headers as Record<string, unknown>);
-    const text = typeof res.data === "string" ? res.data : "";
-    const parsed = parseJson(text);
-    const envelope = apiSchemas().errorEnvelope.safeParse(parsed.ok ? parsed.value : undefined);
-    const env = envelope.success ? envelope.data : undefined;
-    const rawRequestId =
-      headers["x-request-id"] ?? env?.requestId ?? env?.request_id ?? env?.api_id ?? undefined;
-    // Whatever the server sends back is masked: it may echo the request in any field.
-    const requestId = rawRequestId ? redactString(rawRequestId, secrets) : undefined;
-    this.log(
-      `${req.method} ${req.path} -> ${res.status} in ${this.clock.now() - t0} ms (attempt ${attempt}${
-        requestId ? `, request ${requestId}` : ""
-      })`,
-    );
-
-    if (res.status >= 200 && res.status < 300) {
-      if (!parsed.ok) {
-        return {
-          ok: false,
-          error: createResponseError(
-            {
-              status: res.status,
-              method: req.method,
-              path: req.path,
-              operation: req.operation,
-              requestId,
-              attempts: attempt,
-            },
-            `response body is not JSON (${describeBody(text, headers["content-type"])})`,
-          ),
-        };
-      }
-      return { ok: true, response: { status: res.status, data: parsed.value, requestId } };
-    }
-
-    const errorObject = env && typeof env.error === "object" && env.error !== null ? env.error : undefined;
-    const code = errorObject?.code ?? undefined;
-    const message =
-      errorObject?.message ??
-      (typeof env?.error === "string" ? env.error : undefined) ??
-      env?.message ??
-      (parsed.ok ? undefined : text.trim() ? describeBody(text, headers["content-type"]) : undefined);
-    return {
-      ok: false,
-      serverDelayMs: serverRequestedDelay(headers, this.clock.now()),
-      error: createApiError({
-        status: res.status,
+      const base = {
         method: req.method,
         path: req.path,
         operation: req.operation,
-        code: code ? redactString(code, secrets) : undefined,
-        vobizMessage: message ? redactString(message, secrets) : undefined,
-        details: errorObject?.details === undefined ? undefined : maskSecrets(errorObject.details, secrets),
-        requestId,
+        networkCode,
         attempts: attempt,
-      }),
-    };
+      };
+      // axios reports an oversized body this way; the request did reach the server.
+      if (oversized) return { facts: base, problem: `response body larger than ${MAX_RESPONSE_BYTES} bytes` };
+      return { facts: { ...base, baseUrl: this.options.baseUrl } };
+    }
+
+    const received = this.clock.now();
+    const headers = lowerCaseHeaders(res.headers as Record<string, unknown>);
+    const serverNow = this.serverClock.observe(headers.date, t0, received);
+    const text = typeof res.data === "string" ? res.data : "";
+    const { requestId, outcome } = readAnswer({ status: res.status, headers, text }, req, {
+      secrets,
+      attempt,
+      // Waits are relative to Vobiz's own clock when it said what time it is.
+      now: serverNow ?? received,
+    });
+    this.log(
+      `${req.method} ${req.path} -> ${res.status} in ${received - t0} ms (attempt ${attempt}${
+        requestId ? `, request ${requestId}` : ""
+      })`,
+    );
+    return outcome;
   }
 
   /** Strings that must never appear in an error of this request: the token and any password. */
@@ -277,29 +327,7 @@ export class HttpTransport {
   }
 }
 
-function lowerCaseHeaders(h: Record<string, unknown>): Record<string, string | undefined> {
-  const out: Record<string, string | undefined> = {};
-  for (const [k, v] of Object.entries(h ?? {})) {
-    out[k.toLowerCase()] = Array.isArray(v)
-      ? v.join(", ")
-      : v === undefined || v === null
-        ? undefined
-        : String(v);
-  }
-  return out;
-}
-
-function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
-  if (text.trim() === "") return { ok: true, value: undefined };
-  try {
-    return { ok: true, value: JSON.parse(text) as unknown };
-  } catch {
-    return { ok: false };
-  }
-}
-
-/** A short, value-free description of a body that is not JSON. */
-function describeBody(text: string, contentType: string | undefined): string {
-  const kind = /<html|<!doctype/i.test(text) ? "an HTML page" : "text";
-  return `${kind}, ${text.length} bytes${contentType ? `, content-type ${contentType}` : ""}`;
+/** `12 s`, `1.5 s`: a duration for a message. */
+function seconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
 }

@@ -246,6 +246,13 @@ describe("errors", () => {
     expect(listRequests()).toHaveLength(1);
   });
 
+  test("a wrong Auth ID with the right token is a 401 (not the 404 of a wrong base URL)", async () => {
+    const err = await failure(client({ authId: "MA_NOBODY" }).listAllCredentials());
+    expect(err).toBeInstanceOf(VobizAuthenticationError);
+    expect(err).toMatchObject({ status: 401 });
+    expect(err.message).toContain("vobiz:authId");
+  });
+
   test("403 on another account's path: VobizPermissionError", async () => {
     const otherToken = password("tok_");
     sandbox.accounts.add({ authId: "MA_OTHER", authToken: otherToken });
@@ -307,22 +314,30 @@ describe("retries", () => {
     expect(listRequests().map((e) => e.status)).toEqual([429, 429, 200]);
   });
 
-  test("429 with Retry-After: 1 is honoured when maxDelayMs allows it", async () => {
+  test("429 with Retry-After: 1 is honoured", async () => {
     seed(1);
     sandbox.faults.add({ route: "list", status: 429, retryAfter: 1, times: 1 });
     const started = Date.now();
-    await expect(
-      client({ retry: { ...RETRY, maxDelayMs: 1_500 } }).listAllCredentials(),
-    ).resolves.toHaveLength(1);
+    await expect(client().listAllCredentials()).resolves.toHaveLength(1);
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
     expect(listRequests().map((e) => e.status)).toEqual([429, 200]);
   });
 
-  test("a Retry-After longer than maxDelayMs gives up at once with VobizRateLimitError", async () => {
+  test("a Retry-After beyond the call's time budget gives up at once, saying how long and how to allow it", async () => {
     sandbox.faults.add({ route: "list", status: 429, retryAfter: 30, times: 1 });
-    const err = await failure(client().listAllCredentials());
+    const err = await failure(client({ retry: { ...RETRY, maxElapsedMs: 10_000 } }).listAllCredentials());
     expect(err).toBeInstanceOf(VobizRateLimitError);
+    expect(err).toMatchObject({ attempts: 1 });
+    expect(err.message).toContain("Gave up after 1 attempt: Vobiz asked to wait 30 s (Retry-After)");
+    expect(err.message).toContain("VOBIZ_MAX_RETRY_WAIT=<seconds>");
     expect(listRequests()).toHaveLength(1);
+  });
+
+  test("a Retry-After as an HTTP date (read against the sandbox's Date header) is honoured", async () => {
+    seed(1);
+    sandbox.faults.add({ route: "list", status: 429, retryAfter: 1, retryAfterDate: true, times: 1 });
+    await expect(client().listAllCredentials()).resolves.toHaveLength(1);
+    expect(listRequests().map((e) => e.status)).toEqual([429, 200]);
   });
 
   test("500 then success on PUT", async () => {
@@ -421,6 +436,71 @@ describe("retries", () => {
       "POST create 201",
     ]);
     expect(entries[0].appliedStatus).toBeUndefined();
+  });
+});
+
+describe("the create's ownership window, on the sandbox's clock (its Date headers)", () => {
+  /** A credential made on the control side `agoMs` before now, as a colleague in the console would. */
+  function colleagues(name: string, agoMs: number): { id: string; pw: string } {
+    const pw = password();
+    const now = Date.now();
+    const spy = jest.spyOn(Date, "now").mockReturnValue(now - agoMs);
+    try {
+      return { id: sandbox.credentials.create(AUTH_ID, { username: name, password: pw }).id, pw };
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
+  test("a colleague's credential made 10 s before an ambiguous create is not taken: 409 naming it", async () => {
+    const name = username("colleague");
+    const theirs = colleagues(name, 10_000);
+    sandbox.faults.add({ route: "create", status: 503, times: 1 });
+    const err = await failure(client().createCredential({ username: name, password: password() }));
+    expect(err).toBeInstanceOf(VobizConflictError);
+    expect(err.message).toContain(
+      `a credential named '${name}' (id ${theirs.id}) already exists and is not this run's own`,
+    );
+    expect(err.message).toContain("on Vobiz's clock, measured from the Date headers of its answers");
+    expect(err.message).toContain("adoptExisting: true");
+    // Untouched: no PUT, its password is still the colleague's.
+    expect(journal().map((e) => `${e.method} ${e.route} ${e.status}`)).toEqual([
+      "POST create 503",
+      "GET list 200",
+    ]);
+    expect(sandbox.credentials.verifyPassword(AUTH_ID, theirs.id, theirs.pw)).toBe(true);
+  });
+
+  test("this machine's clock 10 minutes ahead: the create that landed is still recognised as ours", async () => {
+    const name = username("ahead");
+    const pw = password();
+    const ahead = {
+      now: () => Date.now() + 600_000,
+      sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
+      random: Math.random,
+    };
+    sandbox.faults.add({ route: "create", applyThenFail: { status: 500 }, times: 1 });
+    const c = await client({ clock: ahead }).createCredential({ username: name, password: pw });
+    expect(live().map((x) => x.id)).toEqual([c.id]);
+    expect(sandbox.credentials.verifyPassword(AUTH_ID, c.id, pw)).toBe(true);
+    expect(journal({ method: "POST" })).toHaveLength(1);
+  });
+
+  test("this machine's clock 10 minutes behind: a colleague's credential made 10 s before is still refused", async () => {
+    const name = username("behind");
+    const theirs = colleagues(name, 10_000);
+    const behind = {
+      now: () => Date.now() - 600_000,
+      sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
+      random: Math.random,
+    };
+    sandbox.faults.add({ route: "create", status: 500, times: 1 });
+    const err = await failure(
+      client({ clock: behind }).createCredential({ username: name, password: password() }),
+    );
+    expect(err).toBeInstanceOf(VobizConflictError);
+    expect(err.message).toContain(`(id ${theirs.id})`);
+    expect(sandbox.credentials.verifyPassword(AUTH_ID, theirs.id, theirs.pw)).toBe(true);
   });
 });
 

@@ -126,8 +126,8 @@ describe("an ambiguous failure whose create did land", () => {
     expect(methods()).toEqual(["POST", "GET", "PUT"]);
   });
 
-  it("a credential created within the clock-skew allowance before the attempt is ours", async () => {
-    const found = ours({ created_at: iso(-60_000) });
+  it("without Date headers, a credential created within clockSkewMs (5 s) before the attempt is ours", async () => {
+    const found = ours({ created_at: iso(-5_000) });
     const scope = api
       .scope(UNIT_ORIGIN)
       .post(PATHS.credentials)
@@ -225,18 +225,20 @@ describe("an ambiguous failure whose create did not land", () => {
 });
 
 describe("a username that already existed", () => {
-  it("created long before the attempt (older than clockSkewMs) -> VobizConflictError, one POST", async () => {
+  it("created before the window (here 1 ms past clockSkewMs) -> VobizConflictError naming it, one POST", async () => {
     api
       .scope(UNIT_ORIGIN)
       .post(PATHS.credentials)
       .replyWithError(networkError("ETIMEDOUT"))
       .get(PATHS.listPage(0))
-      .reply(200, listJson([ours({ created_at: iso(-120_001) })]));
+      .reply(200, listJson([ours({ created_at: iso(-5_001) })]));
     const { err } = await createFails();
     expect(err).toBeInstanceOf(VobizConflictError);
     expect(err).toMatchObject({ status: 409, code: "DUPLICATE_USERNAME", operation: "create", attempts: 1 });
     expect((err as Error).message).toContain(
-      `a credential named '${USERNAME}' already existed before this create`,
+      `a credential named '${USERNAME}' (id ${ID}) already exists and is not this run's own: it was ` +
+        `created at ${iso(-5_001)}, before ${iso(-5_000)}, the earliest moment this run's first attempt ` +
+        "could have reached Vobiz on this machine's clock, allowing 5000 ms of skew (Vobiz sent no Date header)",
     );
     expect((err as Error).message).toContain("adoptExisting: true");
     expect(methods()).toEqual(["POST", "GET"]);
@@ -252,7 +254,7 @@ describe("a username that already existed", () => {
     expect((await createFails()).err).toBeInstanceOf(VobizConflictError);
   });
 
-  it("a custom clockSkewMs moves the boundary", async () => {
+  it("a custom clockSkewMs moves the boundary (used only without Date headers)", async () => {
     api
       .scope(UNIT_ORIGIN)
       .post(PATHS.credentials)
@@ -272,6 +274,94 @@ describe("a username that already existed", () => {
     expect((err as VobizConflictError).code).toBe("DUPLICATE_USERNAME");
     expect(methods()).toEqual(["POST"]);
     expect(scope.isDone()).toBe(true);
+  });
+});
+
+describe("the ownership window on Vobiz's clock, measured from its Date headers", () => {
+  /** An HTTP Date header for Vobiz's clock reading `offsetMs` from the fake clock's start. */
+  const dated = (offsetMs: number) => ({ Date: new Date(FAKE_EPOCH_MS + offsetMs).toUTCString() });
+
+  /** POST fails with 500, then the look-up lists `found`; both answers dated at `vobizOffsetMs`. */
+  function ambiguousCreateFinding(found: Record<string, unknown>, vobizOffsetMs: number, isOurs: boolean) {
+    const scope = api
+      .scope(UNIT_ORIGIN)
+      .post(PATHS.credentials)
+      .reply(500, "", dated(vobizOffsetMs))
+      .get(PATHS.listPage(0))
+      .reply(200, listJson([found]), dated(vobizOffsetMs));
+    if (isOurs) takeOver(scope, found);
+    return create();
+  }
+
+  it("Vobiz's clock 10 minutes behind: a credential created just after the attempt (on that clock) is ours", async () => {
+    const found = ours({ created_at: iso(-600_000 + 300) });
+    const { result } = ambiguousCreateFinding(found, -600_000, true);
+    expect((await result).id).toBe(ID);
+    expect(methods()).toEqual(["POST", "GET", "PUT"]);
+  });
+
+  it("the same clocks: created clockToleranceMs (1 s) before the attempt is ours", async () => {
+    const found = ours({ created_at: iso(-1_000) });
+    expect((await ambiguousCreateFinding(found, 0, true).result).id).toBe(ID);
+  });
+
+  it("the same clocks: created 1 ms earlier is not ours -> VobizConflictError naming it, suggesting adoptExisting", async () => {
+    const found = ours({ created_at: iso(-1_001) });
+    const err = await rejectionOf(ambiguousCreateFinding(found, 0, false).result);
+    expect(err).toBeInstanceOf(VobizConflictError);
+    expectNoSecrets(err, [UNIT_AUTH_TOKEN, UNIT_PASSWORD]);
+    const message = (err as Error).message;
+    expect(message).toContain(
+      `a credential named '${USERNAME}' (id ${ID}) already exists and is not this run's own`,
+    );
+    expect(message).toContain("on Vobiz's clock, measured from the Date headers of its answers");
+    expect(message).toContain("adoptExisting: true");
+    expect(methods()).toEqual(["POST", "GET"]);
+  });
+
+  it("a colleague's credential made a minute before, with the old 120 s window, is no longer taken", async () => {
+    const found = ours({ created_at: iso(-60_000) });
+    expect(await rejectionOf(ambiguousCreateFinding(found, 0, false).result)).toBeInstanceOf(
+      VobizConflictError,
+    );
+    expect(methods()).toEqual(["POST", "GET"]);
+  });
+
+  it.each([
+    ["2029-12-31T23:59:59Z", true], // could be 23:59:59.999, within the 1 s tolerance
+    ["2029-12-31T23:59:58Z", false], // at most 23:59:58.999: 1.001 s before the attempt
+  ])(
+    "a created_at in whole seconds (%s) counts as late as it could be -> ours: %p",
+    async (createdAt, isOurs) => {
+      const found = ours({ created_at: createdAt });
+      const { result } = ambiguousCreateFinding(found, 0, isOurs);
+      if (isOurs) expect((await result).id).toBe(ID);
+      else expect(await rejectionOf(result)).toBeInstanceOf(VobizConflictError);
+    },
+  );
+
+  it("the create's own answer is evidence too: only the POST's 500 is dated", async () => {
+    const found = ours({ created_at: iso(-600_000 + 50) });
+    const scope = api
+      .scope(UNIT_ORIGIN)
+      .post(PATHS.credentials)
+      .reply(503, "", dated(-600_000))
+      .get(PATHS.listPage(0))
+      .reply(200, listJson([found]));
+    takeOver(scope, found);
+    expect((await create().result).id).toBe(ID);
+  });
+
+  it("a custom clockToleranceMs moves the boundary", async () => {
+    const found = ours({ created_at: iso(-3_000) });
+    const scope = api
+      .scope(UNIT_ORIGIN)
+      .post(PATHS.credentials)
+      .reply(500, "", dated(0))
+      .get(PATHS.listPage(0))
+      .reply(200, listJson([found]), dated(0));
+    takeOver(scope, found);
+    expect((await create({ clockToleranceMs: 3_000 }).result).id).toBe(ID);
   });
 });
 

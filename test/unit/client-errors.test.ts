@@ -95,15 +95,33 @@ describe("client errors by status", () => {
     },
   );
 
-  it("400 on create with per-field details names each field", async () => {
+  it("400 on create with details of another shape quotes them, without calling their keys fields", async () => {
     route("create").reply(
       400,
       errorEnvelope("BAD_REQUEST", "invalid", { details: { username: ["has a space"] } }),
     );
     const err = await fail("create");
     expect(err).toBeInstanceOf(VobizValidationError);
-    expect(err.message).toContain("the field(s) 'username'");
+    expect(err.message).toContain('Vobiz rejected the request (details: {"username":["has a space"]})');
+    expect(err.message).not.toContain("field");
   });
+
+  it.each([
+    ["list", 501],
+    ["update", 507],
+    ["delete", 505],
+  ] as [Op, number][])(
+    "%s answered %i: not retried, and the message never says it is safe to retry",
+    async (op, status) => {
+      route(op).reply(status, errorEnvelope("ODD", "odd server trouble"));
+      const err = await fail(op);
+      expect(err).toBeInstanceOf(VobizServerError);
+      expect(err.attempts).toBe(1);
+      expect(err.message).not.toContain("safe to retry");
+      expect(err.message).not.toContain("Gave up");
+      expect(api.traffic.seen).toHaveLength(1);
+    },
+  );
 
   it.each(["create", "list", "update", "delete"] as Op[])(
     "401 on %s -> VobizAuthenticationError naming vobiz:authToken and VOBIZ_AUTH_TOKEN",

@@ -217,13 +217,13 @@ describe("VobizClient construction", () => {
     expect(api.traffic.seen).toEqual([]);
   });
 
-  it("reads the environment it is given, after the stack config fallback", async () => {
+  it("reads the environment it is given, after the explicit options", async () => {
     const scope = api
-      .scope(UNIT_ORIGIN, { reqheaders: { "x-auth-id": "MA_UNIT", "x-auth-token": "tok_from_fallback" } })
+      .scope(UNIT_ORIGIN, { reqheaders: { "x-auth-id": "MA_UNIT", "x-auth-token": "tok_from_options" } })
       .get(PATHS.listPage(0))
       .reply(200, listJson([]));
     const client = new VobizClient({
-      fallback: { authToken: "tok_from_fallback" },
+      authToken: "tok_from_options",
       env: {
         VOBIZ_AUTH_ID: "MA_UNIT",
         VOBIZ_AUTH_TOKEN: "tok_from_env",

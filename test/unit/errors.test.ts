@@ -95,18 +95,17 @@ describe("createApiError: message and next step", () => {
     expect(m).toMatch(/account vs Account/);
   });
 
-  it.each(["update", "get"] as VobizOperation[])(
-    "404 on %s says the credential was deleted: pulumi refresh",
-    (op) => {
-      expect(msg({ status: 404, operation: op })).toMatch(/deleted outside Pulumi.*`pulumi refresh`/);
-    },
-  );
+  it("404 on update says the credential was deleted: pulumi refresh", () => {
+    expect(msg({ status: 404, operation: "update" })).toMatch(/deleted outside Pulumi.*`pulumi refresh`/);
+  });
 
   it.each(["create", "list", "delete"] as VobizOperation[])(
-    "404 on %s points at the base URL and Auth ID",
+    "404 on %s points at the base URL (a wrong Auth ID is a 401, not a 404)",
     (op) => {
       const m = msg({ status: 404, operation: op });
-      expect(m).toContain("Check the base URL and the Auth ID");
+      expect(m).toContain("Check the base URL: the API path was not found");
+      expect(m).toContain("must end in /api/v1");
+      expect(m).not.toContain("Auth ID");
       expect(m).not.toContain("pulumi refresh");
     },
   );
@@ -137,10 +136,14 @@ describe("createApiError: message and next step", () => {
     );
   });
 
-  it("400/422 name every field when details map fields to problems", () => {
-    expect(msg({ status: 422, details: { username: ["taken"], enabled: ["not a boolean"] } })).toContain(
-      "the field(s) 'username', 'enabled'",
+  it("400/422 quote details of any other shape instead of presenting their keys as fields", () => {
+    const m = msg({ status: 422, details: { username: ["taken"], enabled: ["not a boolean"] } });
+    expect(m).toContain(
+      'Vobiz rejected the request (details: {"username":["taken"],"enabled":["not a boolean"]}); fix the value',
     );
+    expect(m).not.toContain("field");
+    expect(msg({ status: 400, details: { hint: "x".repeat(300) } })).toContain(`"hint":"${"x".repeat(190)}`);
+    expect(msg({ status: 400, details: { hint: "x".repeat(300) } })).toContain("…); fix the value");
   });
 
   it("400/422 fall back to 'the request' without usable details", () => {
@@ -154,6 +157,34 @@ describe("createApiError: message and next step", () => {
     expect(msg({ status: 429 })).toContain("rate limiting");
     expect(msg({ status: 408, operation: "update" })).toContain("safe to retry");
     expect(msg({ status: 504, operation: "delete" })).toContain("safe to retry");
+  });
+
+  it.each([500, 502, 503, 504, 408])(
+    "%i (retried by default) says it is safe to retry, for every operation but create",
+    (status) => {
+      for (const operation of ["list", "update", "delete"] as VobizOperation[]) {
+        expect(msg({ status, operation })).toContain("It is safe to retry");
+      }
+      expect(msg({ status, operation: "create" })).not.toContain("safe to retry");
+    },
+  );
+
+  it("501 (not retried) says running it again will not help, and never that it is safe to retry", () => {
+    for (const operation of ["create", "list", "update", "delete"] as VobizOperation[]) {
+      const m = msg({ status: 501, operation });
+      expect(m).toContain("Vobiz does not implement this request");
+      expect(m).toContain("running the command again will not help");
+      expect(m).not.toContain("safe to retry");
+    }
+  });
+
+  it.each([505, 507, 511, 599])("%i (not retried) says so, and never that it is safe to retry", (status) => {
+    for (const operation of ["list", "update", "delete"] as VobizOperation[]) {
+      const m = msg({ status, operation });
+      expect(m).toContain("a server error that is not retried");
+      expect(m).not.toContain("safe to retry");
+    }
+    expect(msg({ status, operation: "create" })).toContain("may have been created anyway");
   });
 
   it("a 5xx, 408 or network failure of a create says it may have landed and how to adopt it", () => {
@@ -187,6 +218,15 @@ describe("createApiError: message and next step", () => {
     expect(msg({ status: 503 })).not.toContain("Gave up");
   });
 
+  it("says why the retries stopped when the transport tells, even after one attempt", () => {
+    expect(msg({ status: 429, attempts: 1, gaveUpBecause: "Vobiz asked to wait 300 s" })).toContain(
+      "Gave up after 1 attempt: Vobiz asked to wait 300 s.",
+    );
+    expect(msg({ status: 429, attempts: 3, gaveUpBecause: "the budget is spent" })).toContain(
+      "Gave up after 3 attempts: the budget is spent.",
+    );
+  });
+
   it("ends with the request id when there is one", () => {
     expect(msg({ status: 500, requestId: "req_42" })).toMatch(/Request id: req_42\.$/);
     expect(msg({ status: 500 })).not.toContain("Request id");
@@ -206,6 +246,7 @@ describe("VobizApiError fields and toJSON", () => {
       operation: "create",
       networkCode: undefined,
       attempts: 2,
+      gaveUpBecause: "the budget is spent",
     };
     const err = createApiError(all);
     expect(err).toMatchObject({ ...all, name: "VobizConflictError" });

@@ -4,7 +4,9 @@ import {
   backoffDelay,
   DEFAULT_RETRY_OPTIONS,
   mergeRetryOptions,
+  retryDecision,
   serverRequestedDelay,
+  serverRequestedWait,
   UNSENT_NETWORK_CODES,
   type RetryOptions,
 } from "../../provider/retry";
@@ -184,5 +186,59 @@ describe("serverRequestedDelay", () => {
   it("prefers Retry-After over X-RateLimit-Reset, and falls back when Retry-After is unusable", () => {
     expect(delay({ "retry-after": "2", "x-ratelimit-reset": "9" })).toBe(2000);
     expect(delay({ "retry-after": "soon", "x-ratelimit-reset": "9" })).toBe(9000);
+  });
+});
+
+describe("serverRequestedWait", () => {
+  it("names the header the wait came from", () => {
+    expect(serverRequestedWait({ "retry-after": "3" }, NOW)).toEqual({ ms: 3000, header: "Retry-After" });
+    expect(serverRequestedWait({ "x-ratelimit-reset": "4" }, NOW)).toEqual({
+      ms: 4000,
+      header: "X-RateLimit-Reset",
+    });
+    expect(serverRequestedWait({}, NOW)).toBeUndefined();
+  });
+});
+
+describe("retryDecision", () => {
+  const o = mergeRetryOptions();
+  const idem = (f: Parameters<typeof retryDecision>[1]) => retryDecision(true, f, o, false);
+  const post = (f: Parameters<typeof retryDecision>[1], earlier = false) =>
+    retryDecision(false, f, o, earlier);
+
+  it("idempotent: retryable statuses and network failures are retried, the rest is final", () => {
+    for (const status of [408, 429, 500, 502, 503, 504]) expect(idem({ status })).toBe("retry");
+    for (const status of [400, 401, 403, 404, 409, 422, 501, 505, 507])
+      expect(idem({ status })).toBe("final");
+    for (const networkCode of ["ECONNRESET", "ETIMEDOUT", "ECONNREFUSED", "ERR_RESPONSE_ABORTED"]) {
+      expect(idem({ networkCode })).toBe("retry");
+    }
+    expect(idem({ networkCode: "ERR_BAD_RESPONSE" })).toBe("final");
+    expect(idem({ status: 200, unusableSuccess: true })).toBe("final");
+  });
+
+  it("POST: retried directly only when provably not applied; reconciled when it may have been", () => {
+    for (const networkCode of ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN"])
+      expect(post({ networkCode })).toBe("retry");
+    expect(post({ status: 429 })).toBe("retry");
+    for (const networkCode of ["ECONNRESET", "ETIMEDOUT", "EPIPE", "ERR_RESPONSE_ABORTED"]) {
+      expect(post({ networkCode })).toBe("reconcile");
+    }
+    for (const status of [408, 500, 502, 503, 504]) expect(post({ status })).toBe("reconcile");
+    expect(post({ status: 201, unusableSuccess: true })).toBe("reconcile");
+    for (const status of [400, 401, 403, 404, 409, 422, 501, 507]) expect(post({ status })).toBe("final");
+  });
+
+  it("POST: a 409 after an ambiguous attempt may be our own earlier attempt, so it is reconciled", () => {
+    expect(post({ status: 409 }, true)).toBe("reconcile");
+    expect(post({ status: 409 }, false)).toBe("final");
+  });
+
+  it("follows the configured retryableStatuses", () => {
+    const only502 = mergeRetryOptions({ retryableStatuses: [502] });
+    expect(retryDecision(true, { status: 503 }, only502, false)).toBe("final");
+    expect(retryDecision(false, { status: 503 }, only502, false)).toBe("final");
+    expect(retryDecision(false, { status: 502 }, only502, false)).toBe("reconcile");
+    expect(retryDecision(false, { status: 429 }, only502, false)).toBe("final");
   });
 });

@@ -598,17 +598,47 @@ describe("retries of idempotent requests", () => {
     expect(clock.sleeps).toEqual([4000]);
   });
 
-  it("Retry-After longer than maxDelayMs gives up at once, without waiting", async () => {
+  it("a Retry-After longer than maxDelayMs is honoured (maxDelayMs caps only the backoff)", async () => {
     api
       .scope(UNIT_ORIGIN)
       .get(LIST)
-      .reply(429, errorEnvelope("RATE_LIMITED", "later"), { "Retry-After": "21" });
+      .reply(429, errorEnvelope("RATE_LIMITED", "later"), { "Retry-After": "30" })
+      .get(LIST)
+      .reply(200, { objects: [] });
+    const { transport, clock } = makeTransport();
+    expect((await transport.send(get())).attempts).toBe(2);
+    expect(clock.sleeps).toEqual([30_000]);
+  });
+
+  it("a Retry-After beyond the time budget gives up at once, saying how long and how to raise the limit", async () => {
+    api
+      .scope(UNIT_ORIGIN)
+      .get(LIST)
+      .reply(429, errorEnvelope("RATE_LIMITED", "later"), { "Retry-After": "121" });
     const { transport, clock } = makeTransport();
     const err = await failure(transport, get());
     expect(err).toBeInstanceOf(VobizRateLimitError);
     expect(err.attempts).toBe(1);
+    expect(err.gaveUpBecause).toContain("Vobiz asked to wait 121 s (Retry-After)");
+    expect(err.message).toContain(
+      "Gave up after 1 attempt: Vobiz asked to wait 121 s (Retry-After), longer than what is left of " +
+        "the 120 s one call may spend retrying; raise the limit with VOBIZ_MAX_RETRY_WAIT=<seconds> " +
+        "(client option retry.maxElapsedMs), or wait and run the command again.",
+    );
     expect(clock.sleeps).toEqual([]);
     expect(api.traffic.count("GET")).toBe(1);
+  });
+
+  it("a raised maxElapsedMs lets a long Retry-After be waited out", async () => {
+    api
+      .scope(UNIT_ORIGIN)
+      .get(LIST)
+      .reply(429, "", { "Retry-After": "300" })
+      .get(LIST)
+      .reply(200, { objects: [] });
+    const { transport, clock } = makeTransport({ retry: { maxElapsedMs: 301_000 } });
+    expect((await transport.send(get())).attempts).toBe(2);
+    expect(clock.sleeps).toEqual([300_000]);
   });
 
   it("stops at maxAttempts and reports the number of attempts", async () => {
@@ -629,6 +659,9 @@ describe("retries of idempotent requests", () => {
     expect(err.attempts).toBe(2);
     expect(clock.sleeps).toEqual([495]);
     expect(api.traffic.count("GET")).toBe(2);
+    expect(err.message).toContain(
+      "Gave up after 2 attempts: the next wait would pass the 1 s one call may spend retrying",
+    );
   });
 
   it("the budget counts server-requested waits too", async () => {
@@ -637,6 +670,10 @@ describe("retries of idempotent requests", () => {
     const err = await failure(transport, get());
     expect(err.attempts).toBe(2);
     expect(clock.sleeps).toEqual([10_000]);
+    expect(err.message).toContain(
+      "Gave up after 2 attempts: Vobiz asked to wait 10 s (Retry-After), longer than what is left of " +
+        "the 15 s one call may spend retrying (10 s spent)",
+    );
   });
 
   it.each([400, 401, 403, 404, 409, 422, 501])("%i is never retried", async (status) => {
