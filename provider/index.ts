@@ -13,8 +13,8 @@ export {
   createCredentialProvider,
   type VobizCredentialProvider,
   type CredentialProviderOptions,
-  type CredentialOutputs,
-} from "./provider";
+} from "./lifecycle";
+export type { CredentialOutputs, CredentialInputs, PasswordSource } from "./contract";
 export {
   VobizClient,
   DEFAULT_CLIENT_TUNING,
@@ -49,16 +49,7 @@ export {
   type VobizApiErrorFacts,
   type VobizOperation,
 } from "./errors";
-export {
-  UNKNOWN,
-  isUnknown,
-  USERNAME_PATTERN,
-  PASSWORD_MIN_LENGTH,
-  REDACTED_PASSWORD,
-  parseCredentialInputs,
-  type Credential,
-  type CredentialPage,
-  type CredentialInputs,
-  type PasswordSource,
-  type InputFailure,
-} from "./schemas";
+export { UNKNOWN, isUnknown } from "./unknown";
+export { USERNAME_PATTERN, PASSWORD_MIN_LENGTH } from "./rules";
+export { REDACTED_PASSWORD, type Credential, type CredentialPage } from "./schemas";
+export { parseCredentialInputs, type InputFailure } from "./inputs";
