@@ -29,7 +29,7 @@ function sha256(text: string): string {
 }
 
 /** The settings as a cache key: the token only as a hash. */
-function settingsKey(sources: VobizConnectionSettings[]): string {
+export function settingsKey(sources: VobizConnectionSettings[]): string {
   return JSON.stringify(sources.map((s) => [s.authId, s.authToken && sha256(s.authToken), s.baseUrl]));
 }
 

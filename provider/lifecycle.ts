@@ -40,8 +40,8 @@ export interface VobizCredentialProvider extends Required<
   diff(id: string, olds: CredentialOutputs, news: CredentialInputs): Promise<dynamic.DiffResult>;
 }
 
-/** How `update` puts each changed input into the PUT body (inputs that update in place only). */
-const PATCHERS: Record<
+/** How `update` puts each changed input into the PUT body; `null` for inputs that do not update in place. */
+export const UPDATE_PATCHERS: Record<
   InputName,
   ((patch: CredentialPatch, news: CredentialInputs, password: () => string) => void) | null
 > = {
@@ -166,7 +166,7 @@ export function createCredentialProvider(options: CredentialProviderOptions = {}
       assertSameAccount(c, olds, id, "update");
       const patch: CredentialPatch = {};
       for (const name of fieldChanges(olds, news).updates) {
-        PATCHERS[name as InputName]?.(patch, news, () => patch.password ?? password(news));
+        UPDATE_PATCHERS[name as InputName]?.(patch, news, () => patch.password ?? password(news));
       }
       if (Object.keys(patch).length === 0) {
         return { outs: outputsOf(news, credentialFromOutputs(id, olds), c.authId) };
