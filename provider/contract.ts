@@ -318,9 +318,13 @@ export interface CredentialInputs extends AlwaysCheckedInputs, SometimesCheckedI
 /** The outputs of a VobizCredential in state: every checked input plus what Vobiz sets. */
 export interface CredentialOutputs extends CredentialInputs, VobizSetValues {}
 
-/** The resource's output properties: an Output per field, `undefined` inside when not set. */
-export type VobizCredentialOutputs = {
+type OutputProperties = {
   readonly [K in keyof Fields]: pulumi.Output<
     K extends AlwaysChecked | VobizSetName ? ValueOf<K> : ValueOf<K> | undefined
   >;
 };
+
+/** The output properties of a {@link VobizCredential}: an Output per field, `undefined` inside when not set. */
+// An interface, not the alias: the class merges it, and typedoc lists its properties with their docs.
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface VobizCredentialOutputs extends OutputProperties {}
