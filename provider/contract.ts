@@ -93,10 +93,14 @@ function vobizSet<T>() {
 
 /** Where the write-only mode reads the password from, each time it creates or rotates. */
 export type PasswordSource =
-  /** A stack config key (set it with `pulumi config set --secret <key> <password>`). */
-  | { config: string }
-  /** An environment variable of the process that runs `pulumi`. */
-  | { env: string };
+  | {
+      /** A stack config key (set it with `pulumi config set --secret <key> <password>`). */
+      config: string;
+    }
+  | {
+      /** An environment variable of the process that runs `pulumi`. */
+      env: string;
+    };
 
 // ---------------------------------------------------------------------------------------------
 // The table
