@@ -54,7 +54,7 @@ export const DEFAULT_CLIENT_TUNING: Readonly<VobizClientTuning> = Object.freeze(
   accountPathSegment: DEFAULT_ACCOUNT_PATH_SEGMENT,
 });
 
-/** Options of a {@link VobizClient}: connection settings, tuning, and what tests inject. */
+/** Options of the Vobiz API client: connection settings, tuning, and what tests inject. */
 export interface VobizClientOptions extends VobizConnectionSettings, Partial<VobizClientTuning> {
   /** Environment to read `VOBIZ_*` from; defaults to `process.env`. */
   env?: NodeJS.ProcessEnv;

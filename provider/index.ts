@@ -6,33 +6,30 @@
  * const desk = new VobizCredential("desk", { username: "office_desk", password: cfg.requireSecret("sipPassword") });
  * export const realm = desk.realm;
  * ```
+ *
+ * The public API: the resource and its types, the provider factory (for tests and custom tuning)
+ * and the error classes. The local Vobiz sandbox is `pulumi-vobiz/sandbox`. Everything else is
+ * internal and may change in any release.
+ *
+ * @packageDocumentation
  */
-export { VobizCredential, type VobizCredentialArgs, type PasswordSourceInput } from "./resource";
 export {
-  vobizCredentialProvider,
+  VobizCredential,
+  type VobizCredentialArgs,
+  type VobizCredentialOutputs,
+  type PasswordSource,
+  type PasswordSourceInput,
+} from "./resource";
+export type { CredentialInputs, CredentialOutputs } from "./contract";
+export {
   createCredentialProvider,
-  type VobizCredentialProvider,
   type CredentialProviderOptions,
-  type CredentialOutputs,
-} from "./provider";
-export {
-  VobizClient,
-  DEFAULT_CLIENT_TUNING,
-  DEFAULT_ACCOUNT_PATH_SEGMENT,
-  type VobizClientOptions,
-  type VobizClientTuning,
-  type CredentialPatch,
-  type ReadOptions,
-} from "./client";
-export { DEFAULT_RETRY_OPTIONS, type RetryOptions } from "./retry";
-export { USER_AGENT, type Clock } from "./transport";
-export {
-  CONFIG_KEYS,
-  ENV_VARS,
-  DEFAULT_BASE_URL,
-  type VobizConnectionSettings,
-  type ResolvedConnection,
-} from "./config";
+  type VobizCredentialProvider,
+} from "./lifecycle";
+export type { VobizClientOptions, VobizClientTuning } from "./client";
+export type { VobizConnectionSettings } from "./config";
+export type { RetryOptions } from "./retry";
+export type { Clock } from "./transport";
 export {
   VobizError,
   VobizConfigError,
@@ -49,16 +46,3 @@ export {
   type VobizApiErrorFacts,
   type VobizOperation,
 } from "./errors";
-export {
-  UNKNOWN,
-  isUnknown,
-  USERNAME_PATTERN,
-  PASSWORD_MIN_LENGTH,
-  REDACTED_PASSWORD,
-  parseCredentialInputs,
-  type Credential,
-  type CredentialPage,
-  type CredentialInputs,
-  type PasswordSource,
-  type InputFailure,
-} from "./schemas";

@@ -41,9 +41,10 @@ const loaded = (name) =>
   Object.keys(require.cache).some((f) => f.includes(path.sep + "node_modules" + path.sep + name + path.sep));
 const root = require("pulumi-vobiz");
 const afterImport = { zod: loaded("zod"), axios: loaded("axios") };
-const result = root.parseCredentialInputs({ username: "desk", password: "x" });
-const afterCheck = { zod: loaded("zod"), axios: loaded("axios") };
-console.log(JSON.stringify({ afterImport, afterCheck, failures: result.ok ? [] : result.failures.map((f) => f.property) }));`,
+root.createCredentialProvider({ env: {} }).check({}, { username: "desk", password: "x" }).then((result) => {
+  const afterCheck = { zod: loaded("zod"), axios: loaded("axios") };
+  console.log(JSON.stringify({ afterImport, afterCheck, failures: (result.failures || []).map((f) => f.property) }));
+});`,
       );
       const out = execFileSync(process.execPath, ["lazy.js"], { cwd: dir, encoding: "utf8" });
       expect(JSON.parse(out)).toEqual({
@@ -67,7 +68,8 @@ const provider = require("pulumi-vobiz/provider");
 const sandbox = require("pulumi-vobiz/sandbox");
 console.log(JSON.stringify({
   resource: typeof root.VobizCredential,
-  client: typeof root.VobizClient,
+  factory: typeof root.createCredentialProvider,
+  error: typeof root.VobizApiError,
   provider: typeof provider.vobizCredentialProvider.create,
   sandbox: typeof sandbox.startSandbox,
   version: require("pulumi-vobiz/package.json").version,
@@ -76,7 +78,8 @@ console.log(JSON.stringify({
       const out = execFileSync(process.execPath, ["check.js"], { cwd: dir, encoding: "utf8" });
       expect(JSON.parse(out)).toEqual({
         resource: "function",
-        client: "function",
+        factory: "function",
+        error: "function",
         provider: "function",
         sandbox: "function",
         version: expect.stringMatching(/^\d+\.\d+\.\d+/),

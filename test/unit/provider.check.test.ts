@@ -5,7 +5,8 @@
  */
 import fc from "fast-check";
 import { engineCredentialProvider, type VobizCredentialProvider } from "../../provider/provider";
-import { PASSWORD_MIN_LENGTH, UNKNOWN, USERNAME_PATTERN } from "../../provider/schemas";
+import { PASSWORD_MIN_LENGTH, USERNAME_PATTERN } from "../../provider/rules";
+import { UNKNOWN } from "../../provider/unknown";
 import {
   AUTH_TOKEN,
   captureOutput,

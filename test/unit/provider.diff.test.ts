@@ -7,7 +7,8 @@ import {
   type CredentialOutputs,
   type VobizCredentialProvider,
 } from "../../provider/provider";
-import { UNKNOWN, type CredentialInputs } from "../../provider/schemas";
+import type { CredentialInputs } from "../../provider/contract";
+import { UNKNOWN } from "../../provider/unknown";
 import {
   AUTH_ID,
   AUTH_TOKEN,

@@ -1,0 +1,265 @@
+/**
+ * The VobizCredential contract: one row per field, saying its type, default, secrecy, who sets it
+ * (the program or Vobiz), what a change does (replace, update in place, nothing), its doc and its
+ * validation rule. The argument and output types, `check`'s schema and defaults, `diff`'s
+ * decisions, the resource's declared and secret outputs, the engine adapter's masking and the
+ * README's reference table are all derived from this table: a new field is one new row (plus its
+ * behaviour in the lifecycle).
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { input, vobizSet, type Typed } from "./contractRow";
+import {
+  CONFIG_KEY_PATTERN,
+  CONTROL_CHARS,
+  CONTROL_CHARS_BUT_WHITESPACE,
+  characterCount,
+  ENV_NAME_PATTERN,
+  normaliseDescription,
+  PASSWORD_MIN_LENGTH,
+  PASSWORD_SOURCE_RULE,
+  USERNAME_PATTERN,
+} from "./rules";
+
+/** Where the write-only mode reads the password from, each time it creates or rotates. */
+export type PasswordSource =
+  | {
+      /** A stack config key (set it with `pulumi config set --secret <key> <password>`). */
+      config: string;
+    }
+  | {
+      /** An environment variable of the process that runs `pulumi`. */
+      env: string;
+    };
+
+// ---------------------------------------------------------------------------------------------
+// The table
+// ---------------------------------------------------------------------------------------------
+
+/** Every field of a VobizCredential, in the order the README and `check`'s messages list them. */
+export const CREDENTIAL_FIELDS = {
+  /**
+   * The SIP username. Letters, digits, `_` and `-`; unique per Vobiz account.
+   * **Changing it replaces the credential**: the new one is created first, then the old one is
+   * deleted.
+   */
+  username: input<string>()({
+    required: true,
+    missing: "is required: give the SIP username of the credential",
+    type: "string",
+    rules: "letters, digits, `_`, `-`; unique per account",
+    onChange: "replace",
+    secret: false,
+    doc: "the SIP username",
+    schema: ({ z }) =>
+      z
+        .string({ error: "must be a string" })
+        .min(1, { error: "must not be empty: give the SIP username, e.g. 'office_desk-1'" })
+        .regex(USERNAME_PATTERN, {
+          error:
+            "may contain only letters A-Z/a-z, digits, '_' and '-' (no spaces, dots or other characters)",
+        }),
+  }),
+  /**
+   * The SIP password, at least 8 characters. Stored encrypted (as a secret) in state, never
+   * shown in plain text; Vobiz never returns it. Changing it updates in place (one PUT).
+   * Set exactly one of `password` and `passwordFrom`.
+   */
+  password: input<string>()({
+    type: "string",
+    defaultText: "(required unless `passwordFrom`)",
+    rules: "at least 8 characters, no control characters",
+    onChange: "update",
+    secret: true,
+    doc: "the declared value (Vobiz never returns it)",
+    schema: ({ z }) =>
+      z
+        .string({ error: "must be a string" })
+        .refine((s) => characterCount(s) >= PASSWORD_MIN_LENGTH, {
+          error: `must be at least ${PASSWORD_MIN_LENGTH} characters long (Vobiz rule)`,
+        })
+        .refine((s) => !CONTROL_CHARS.test(s), {
+          error: "must not contain control characters (newlines, tabs, NUL)",
+        }),
+  }),
+  /**
+   * Write-only mode: the provider reads the password from this source at create and rotation
+   * time, and state holds only the reference. Rotate by changing the value at the source and
+   * bumping `passwordVersion`. No drift detection of the value (Vobiz cannot return it).
+   */
+  passwordFrom: input<PasswordSource>()({
+    type: "`{ config: string }` or `{ env: string }`",
+    rules: "exactly one of `password`/`passwordFrom`",
+    onChange: "update",
+    secret: false,
+    secretText: "reference only",
+    doc: "where the write-only mode reads the password from",
+    shapeError: PASSWORD_SOURCE_RULE,
+    schema: ({ z, orUnknown }) =>
+      z.union(
+        [
+          z.strictObject({
+            // During preview the key itself may be an unknown output (a nested sentinel).
+            config: orUnknown(
+              z.string().regex(CONFIG_KEY_PATTERN, {
+                error: "must be a stack config key such as 'sipPassword' or 'myproject:sipPassword'",
+              }),
+            ),
+          }),
+          z.strictObject({
+            env: orUnknown(
+              z.string().regex(ENV_NAME_PATTERN, {
+                error: "must be an environment variable name such as SIP_PASSWORD",
+              }),
+            ),
+          }),
+        ],
+        { error: PASSWORD_SOURCE_RULE },
+      ),
+  }),
+  /**
+   * Write-only mode's rotation trigger: bump it (any new whole number) to send the password from
+   * `passwordFrom` again. Default 0.
+   */
+  passwordVersion: input<number>()({
+    type: "integer >= 0",
+    default: 0,
+    defaultOnlyWith: "passwordFrom",
+    rules: "only with `passwordFrom`",
+    onChange: "update",
+    changeText: "update: re-sends the password",
+    secret: false,
+    doc: "the write-only mode's rotation counter",
+    schema: ({ z }) =>
+      z
+        .number({ error: "must be a number" })
+        .int({ error: "must be a whole number" })
+        .nonnegative({ error: "must be 0 or more" }),
+  }),
+  /** `false` blocks SIP authentication without deleting the credential. Default `true`. Updates in place. */
+  enabled: input<boolean>()({
+    type: "boolean",
+    default: true,
+    onChange: "update",
+    secret: false,
+    doc: "whether the credential can authenticate",
+    schema: ({ z }) => z.boolean({ error: "must be true or false" }),
+  }),
+  /** Free text shown in the Vobiz console. Absent, `""` and `null` all mean none. Updates in place. */
+  description: input<string>()({
+    type: "string",
+    rules: 'absent, `""` and `null` are the same',
+    onChange: "update",
+    secret: false,
+    doc: "free text shown in the Vobiz console",
+    normalise: normaliseDescription,
+    schema: ({ z }) =>
+      z
+        .string({ error: "must be a string" })
+        .refine((s) => !CONTROL_CHARS_BUT_WHITESPACE.test(s), {
+          error: "must not contain control characters",
+        })
+        .nullish(),
+  }),
+  /**
+   * When the username already exists on the account (HTTP 409 at create), take that credential
+   * over instead of failing: one PUT sets the declared password, `enabled` and `description`,
+   * and Pulumi manages it from then on (and deletes it on destroy). Default `false`.
+   */
+  adoptExisting: input<boolean>()({
+    type: "boolean",
+    default: false,
+    onChange: "none",
+    secret: false,
+    doc: "whether create takes over an existing credential of the same username",
+    schema: ({ z }) => z.boolean({ error: "must be true or false" }),
+  }),
+  /** The SIP digest realm a device must present, `{accountId}.sip.vobiz.ai`. */
+  realm: vobizSet<string>()({
+    type: "string",
+    onChange: "none",
+    secret: false,
+    doc: "SIP digest realm, `{accountId}.sip.vobiz.ai`",
+  }),
+  /**
+   * The Vobiz account (Auth ID) the credential lives on. Credentials cannot move between
+   * accounts: configuring another account replaces the credential.
+   */
+  accountId: vobizSet<string>()({
+    type: "string",
+    onChange: "replace",
+    secret: false,
+    doc: "the Vobiz account the credential lives on",
+  }),
+  /** When Vobiz created the credential (ISO 8601 UTC). */
+  createdAt: vobizSet<string>()({
+    type: "string",
+    onChange: "none",
+    secret: false,
+    doc: "when Vobiz created the credential (ISO 8601 UTC)",
+  }),
+  /** When Vobiz last changed the credential (ISO 8601 UTC). */
+  updatedAt: vobizSet<string>()({
+    type: "string",
+    onChange: "none",
+    secret: false,
+    doc: "when Vobiz last changed the credential (ISO 8601 UTC)",
+  }),
+};
+
+// ---------------------------------------------------------------------------------------------
+// Derived types (each property keeps its row's doc comment; fields.ts derives the runtime lists)
+// ---------------------------------------------------------------------------------------------
+
+type Fields = typeof CREDENTIAL_FIELDS;
+/** The name of a field of a VobizCredential. */
+export type FieldName = keyof Fields;
+type NamesWhere<Row> = { [K in FieldName]: Fields[K] extends Row ? K : never }[FieldName];
+/** The name of an input the program sets. */
+export type InputName = NamesWhere<{ source: "input" }>;
+/** The name of a field Vobiz sets. */
+export type VobizSetName = NamesWhere<{ source: "vobiz" }>;
+type RequiredInput = NamesWhere<{ required: true }>;
+/** Inputs `check` always returns: the required ones and those with an unconditional default. */
+type AlwaysChecked = RequiredInput | NamesWhere<{ default: unknown; defaultOnlyWith?: undefined }>;
+type ValueOf<K extends FieldName> = Fields[K] extends Typed<infer T> ? T : never;
+
+type RequiredArgs = {
+  -readonly [K in keyof Fields as K extends RequiredInput ? K : never]: pulumi.Input<ValueOf<K>>;
+};
+type OptionalArgs = {
+  -readonly [K in keyof Fields as K extends Exclude<InputName, RequiredInput> ? K : never]?: pulumi.Input<
+    ValueOf<K>
+  >;
+};
+type AlwaysCheckedInputs = {
+  -readonly [K in keyof Fields as K extends AlwaysChecked ? K : never]: ValueOf<K>;
+};
+type SometimesCheckedInputs = {
+  -readonly [K in keyof Fields as K extends Exclude<InputName, AlwaysChecked> ? K : never]?: ValueOf<K>;
+};
+type VobizSetValues = { -readonly [K in keyof Fields as K extends VobizSetName ? K : never]?: ValueOf<K> };
+
+/** Inputs of a {@link VobizCredential}. */
+export interface VobizCredentialArgs extends RequiredArgs, OptionalArgs {}
+
+/**
+ * The checked, normalised inputs of a VobizCredential (what `check` returns). During preview any
+ * field may instead hold the unknown sentinel.
+ */
+export interface CredentialInputs extends AlwaysCheckedInputs, SometimesCheckedInputs {}
+
+/** The outputs of a VobizCredential in state: every checked input plus what Vobiz sets. */
+export interface CredentialOutputs extends CredentialInputs, VobizSetValues {}
+
+type OutputProperties = {
+  readonly [K in keyof Fields]: pulumi.Output<
+    K extends AlwaysChecked | VobizSetName ? ValueOf<K> : ValueOf<K> | undefined
+  >;
+};
+
+/** The output properties of a {@link VobizCredential}: an Output per field, `undefined` inside when not set. */
+// An interface, not the alias: the class merges it, and typedoc lists its properties with their docs.
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface VobizCredentialOutputs extends OutputProperties {}
+
+export type { InputRow, OnChange, SchemaKit, VobizRow } from "./contractRow";

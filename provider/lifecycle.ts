@@ -1,0 +1,231 @@
+/**
+ * The VobizCredential lifecycle: check, diff, create, read, update and delete, as Pulumi's
+ * dynamic-provider interface calls them. Which inputs replace and which update comes from the
+ * contract; talking to Vobiz is the client's job, and the engine's quirks are provider.ts's.
+ */
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import type { CredentialPatch, VobizClient, VobizClientOptions } from "./client";
+import type { ConfigSource } from "./config";
+import { createClientCache } from "./connection";
+import type { CredentialInputs, CredentialOutputs, InputName } from "./contract";
+import { VobizConfigError, VobizConflictError, VobizError, VobizNotFoundError } from "./errors";
+import { fieldChanges } from "./fields";
+import { parseCredentialInputs, type InputFailure } from "./inputs";
+import { resolvePassword, type PasswordSourceContext } from "./passwordSource";
+import { normaliseDescription } from "./rules";
+import type { Credential } from "./schemas";
+import { credentialFromOutputs, inputsFromLive, outputsOf } from "./state";
+import { containsUnknown } from "./unknown";
+
+/** Options of a provider instance ({@link createCredentialProvider}); the default instance uses none. */
+export interface CredentialProviderOptions {
+  /** Client options merged over the resolved connection settings (tests, custom tuning). */
+  clientOptions?: Partial<VobizClientOptions>;
+  /** Environment for `VOBIZ_*` and `passwordFrom: { env }`; defaults to `process.env`. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The VobizCredential provider, typed as Pulumi's dynamic-provider interface calls it. */
+export interface VobizCredentialProvider extends Required<
+  Omit<dynamic.ResourceProvider<CredentialInputs, CredentialOutputs>, "check" | "diff" | "configure">
+> {
+  /** Receives the stack config (connection settings, `passwordFrom: { config }`). */
+  configure(req: dynamic.ConfigureRequest): Promise<void>;
+  /** Validates and normalises the inputs; never calls the API. */
+  check(
+    olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+  ): Promise<dynamic.CheckResult<CredentialInputs>>;
+  /** Says what replaces and what updates in place; never calls the API. */
+  diff(id: string, olds: CredentialOutputs, news: CredentialInputs): Promise<dynamic.DiffResult>;
+}
+
+/** How `update` puts each changed input into the PUT body; `null` for inputs that do not update in place. */
+export const UPDATE_PATCHERS: Record<
+  InputName,
+  ((patch: CredentialPatch, news: CredentialInputs, password: () => string) => void) | null
+> = {
+  username: null, // replaces
+  password: (patch, _news, password) => (patch.password = password()),
+  passwordFrom: (patch, _news, password) => (patch.password = password()),
+  passwordVersion: (patch, _news, password) => (patch.password = password()),
+  enabled: (patch, news) => (patch.enabled = news.enabled),
+  description: (patch, news) => (patch.description = normaliseDescription(news.description) ?? ""),
+  adoptExisting: null, // no API effect after create
+};
+
+/**
+ * Creates a VobizCredential provider with its own configuration and client cache: the provider
+ * factory for tests and custom tuning (`clientOptions`, `env`).
+ */
+export function createCredentialProvider(options: CredentialProviderOptions = {}): VobizCredentialProvider {
+  let stackConfig: ConfigSource | undefined;
+  const context: PasswordSourceContext = { config: () => stackConfig, env: () => options.env ?? process.env };
+  const client = createClientCache({ ...context, clientOptions: options.clientOptions });
+  const password = (inputs: CredentialInputs) => resolvePassword(inputs, context);
+
+  /** Refuses to act on a credential that lives on another account than the configured one. */
+  function assertSameAccount(c: VobizClient, props: Partial<CredentialOutputs>, id: string, action: string) {
+    if (props.accountId && props.accountId !== c.authId) {
+      throw new VobizConfigError(
+        `Cannot ${action} Vobiz credential ${id}: it lives on account ${props.accountId}, but the provider is ` +
+          `configured for ${c.authId} (vobiz:authId / VOBIZ_AUTH_ID). Configure ${props.accountId}'s Auth ID ` +
+          "and Token to manage it; credentials cannot move between accounts.",
+      );
+    }
+  }
+
+  function configuredAuthId(): string | undefined {
+    try {
+      return client().authId;
+    } catch (e) {
+      if (e instanceof VobizError) return undefined; // not configured (e.g. preview without credentials)
+      throw e;
+    }
+  }
+
+  return {
+    async configure(req) {
+      stackConfig = req.config;
+    },
+
+    async check(_olds, news) {
+      const parsed = parseCredentialInputs(news);
+      if (!parsed.ok) return { failures: parsed.failures };
+      const failures: InputFailure[] = [];
+      const { inputs } = parsed;
+      // In the engine (configured), missing or malformed connection settings fail the preview,
+      // before any request, rather than the first create.
+      if (stackConfig !== undefined) {
+        try {
+          client();
+        } catch (e) {
+          if (!(e instanceof VobizConfigError)) throw e;
+          failures.push({ property: "", reason: e.message });
+        }
+      }
+      // An unknown source (or key, during preview) is resolved at create/update time instead.
+      if (inputs.passwordFrom && !containsUnknown(inputs.passwordFrom) && stackConfig !== undefined) {
+        try {
+          password(inputs);
+        } catch (e) {
+          if (!(e instanceof VobizConfigError)) throw e;
+          failures.push({ property: "passwordFrom", reason: e.message.replace(/^passwordFrom: /, "") });
+        }
+      }
+      return failures.length > 0 ? { failures } : { inputs };
+    },
+
+    async diff(_id, olds, news) {
+      const { replaces, updates } = fieldChanges(olds, news, { accountId: configuredAuthId() });
+      if (replaces.length > 0) return { changes: true, replaces, deleteBeforeReplace: false };
+      return { changes: updates.length > 0 };
+    },
+
+    async create(inputs) {
+      const c = client();
+      const pw = password(inputs);
+      let created: Credential;
+      try {
+        created = await c.createCredential({ username: inputs.username, password: pw });
+      } catch (e) {
+        if (e instanceof VobizConflictError && inputs.adoptExisting) {
+          const adopted = await adopt(c, inputs, pw);
+          return { id: adopted.id, outs: outputsOf(inputs, adopted, c.authId) };
+        }
+        throw e;
+      }
+      // Create sends only username and password (vobiz-api.md, item 3): the rest is one PUT.
+      const patch: CredentialPatch = {};
+      if (inputs.enabled === false && created.enabled !== false) patch.enabled = false;
+      if (inputs.description !== undefined && inputs.description !== (created.description ?? "")) {
+        patch.description = inputs.description;
+      }
+      if (Object.keys(patch).length > 0) {
+        try {
+          created = await c.updateCredential(created.id, patch);
+        } catch (e) {
+          throw await rollBack(c, created, e);
+        }
+      }
+      return { id: created.id, outs: outputsOf(inputs, created, c.authId) };
+    },
+
+    async read(id, props) {
+      const c = client();
+      const state = (props ?? {}) as Partial<CredentialOutputs>;
+      assertSameAccount(c, state, id, "read");
+      const live = await c.findCredentialById(id);
+      if (!live) return {}; // gone: the engine drops it from state
+      const inputs = inputsFromLive(state, live);
+      return { id, props: outputsOf(inputs, live, c.authId), inputs: { ...inputs } };
+    },
+
+    async update(id, olds, news) {
+      const c = client();
+      assertSameAccount(c, olds, id, "update");
+      const patch: CredentialPatch = {};
+      for (const name of fieldChanges(olds, news).updates) {
+        UPDATE_PATCHERS[name as InputName]?.(patch, news, () => patch.password ?? password(news));
+      }
+      if (Object.keys(patch).length === 0) {
+        return { outs: outputsOf(news, credentialFromOutputs(id, olds), c.authId) };
+      }
+      const updated = await c.updateCredential(id, patch);
+      return { outs: outputsOf(news, updated, c.authId, olds) };
+    },
+
+    async delete(id, props) {
+      const c = client();
+      assertSameAccount(c, props ?? {}, id, "delete");
+      try {
+        await c.deleteCredential(id);
+      } catch (e) {
+        if (e instanceof VobizNotFoundError) return; // already gone: nothing to do
+        throw e;
+      }
+    },
+  };
+}
+
+/** Takes over the existing credential of the same username: one PUT sets what the program declares. */
+async function adopt(c: VobizClient, inputs: CredentialInputs, password: string): Promise<Credential> {
+  const existing = await c.findCredentialByUsername(inputs.username, { fresh: true });
+  if (!existing) {
+    throw new VobizConfigError(
+      `Vobiz reported username '${inputs.username}' as taken, but no credential with that username is ` +
+        "visible to this account. Check vobiz:authId, then run `pulumi up` again.",
+    );
+  }
+  const patch: CredentialPatch = { password };
+  if (existing.enabled !== inputs.enabled) patch.enabled = inputs.enabled;
+  const wanted = inputs.description ?? "";
+  if (existing.description !== undefined ? existing.description !== wanted : wanted !== "") {
+    patch.description = wanted;
+  }
+  return c.updateCredential(existing.id, patch);
+}
+
+/** Deletes a just-created credential whose follow-up update failed; returns the error to throw. */
+async function rollBack(c: VobizClient, created: Credential, cause: unknown): Promise<Error> {
+  const why = cause instanceof Error ? cause.message : "unknown error";
+  try {
+    await c.deleteCredential(created.id);
+  } catch (e) {
+    if (!(e instanceof VobizNotFoundError)) {
+      const how = e instanceof Error ? e.message : "unknown error";
+      return new VobizError(
+        `Created Vobiz credential '${created.username}' (id ${created.id}) but could not apply enabled/description: ` +
+          `${why} Deleting it again also failed: ${how} Delete it in the Vobiz console, or run \`pulumi up\` again ` +
+          "with `adoptExisting: true` to take it over.",
+      );
+    }
+  }
+  return new VobizError(
+    `Could not apply enabled/description to the new Vobiz credential '${created.username}', so it was deleted ` +
+      `again and nothing was left behind: ${why}`,
+  );
+}
+
+/** The provider instance the resource class uses (through the serialized provider). */
+export const vobizCredentialProvider: VobizCredentialProvider = createCredentialProvider();

@@ -1,0 +1,37 @@
+/**
+ * The rules a credential's values follow, as the provider enforces them: the username's
+ * characters, the password's length, what a stack config key and an environment variable name
+ * look like, and which descriptions mean "none". (The sandbox keeps its own copy of Vobiz's
+ * rules on purpose, so it can catch the provider's mistakes.)
+ */
+
+/** Documented username rule (Vobiz Console): letters, digits, `_` and `-`. */
+export const USERNAME_PATTERN = /^[A-Za-z0-9_-]+$/;
+
+/** Documented minimum password length (API docs; the Console's 5-20 rule is older and looser). */
+export const PASSWORD_MIN_LENGTH = 8;
+
+/** Counts code points, so a password of 8 emoji is 8 characters, as a person counts. */
+export function characterCount(s: string): number {
+  return Array.from(s).length;
+}
+
+/** `undefined`, `null` and `""` are the same description: none. */
+export function normaliseDescription(value: unknown): string | undefined {
+  if (value === undefined || value === null || value === "") return undefined;
+  return value as string;
+}
+
+/** Control characters, which a password must not contain. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what it rejects
+export const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+/** Control characters but tab and line breaks, which a description must not contain. */
+// eslint-disable-next-line no-control-regex -- control characters (but tab and newlines) are rejected
+export const CONTROL_CHARS_BUT_WHITESPACE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+/** A stack config key, with or without its namespace. */
+export const CONFIG_KEY_PATTERN = /^[A-Za-z0-9_.:-]+$/;
+/** An environment variable name. */
+export const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** The rule of `passwordFrom`'s shape, reported whenever the shape (not a value in it) is wrong. */
+export const PASSWORD_SOURCE_RULE = 'must be { config: "<stack config key>" } or { env: "<ENV_VAR>" }';

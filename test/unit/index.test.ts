@@ -1,0 +1,36 @@
+/**
+ * The public API: what `import ... from "pulumi-vobiz"` offers at run time is the resource, the
+ * provider factory and the error classes, nothing internal (types are checked by the typedoc
+ * build and the packed-package test).
+ */
+import * as root from "../../provider/index";
+import { VobizError } from "../../provider/errors";
+
+test("exports the resource, the provider factory and the error classes only", () => {
+  expect(Object.keys(root).sort()).toEqual(
+    [
+      "VobizCredential",
+      "createCredentialProvider",
+      "VobizError",
+      "VobizConfigError",
+      "VobizApiError",
+      "VobizAuthenticationError",
+      "VobizPermissionError",
+      "VobizNotFoundError",
+      "VobizConflictError",
+      "VobizValidationError",
+      "VobizRateLimitError",
+      "VobizServerError",
+      "VobizConnectionError",
+      "VobizResponseError",
+    ].sort(),
+  );
+});
+
+test("every exported error class is a VobizError", () => {
+  const errors = Object.entries(root).filter(([name]) => name.endsWith("Error"));
+  expect(errors.length).toBe(12);
+  for (const [, cls] of errors) {
+    expect((cls as { prototype: unknown }).prototype instanceof VobizError || cls === VobizError).toBe(true);
+  }
+});

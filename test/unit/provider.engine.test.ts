@@ -1,0 +1,74 @@
+/**
+ * The engine adapter (provider/provider.ts, the module `pulumi-vobiz/provider` the engine loads):
+ * its writes count as in flight for the SIGINT guard, which ignores an interrupt while a write
+ * is in flight and re-raises it at once when idle; and it delegates every operation.
+ */
+import {
+  engineCredentialProvider,
+  onDynamicProviderInterrupt,
+  vobizCredentialProvider,
+} from "../../provider/provider";
+import type { CredentialInputs, CredentialOutputs } from "../../provider/contract";
+
+const inputs: CredentialInputs = {
+  username: "u1",
+  password: "pw_Engine_SECRET",
+  enabled: true,
+  adoptExisting: false,
+};
+const outs: CredentialOutputs = { ...inputs, accountId: "MA_ENGINE" };
+
+let kill: jest.SpyInstance;
+let removeListener: jest.SpyInstance;
+beforeEach(() => {
+  kill = jest.spyOn(process, "kill").mockImplementation(() => true);
+  removeListener = jest.spyOn(process, "removeListener");
+});
+afterEach(() => jest.restoreAllMocks());
+
+/** A promise with its resolver, to hold a write in flight. */
+function deferred<T>() {
+  let resolve!: (v: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+test("idle: an interrupt removes the guard and re-raises SIGINT at once", () => {
+  onDynamicProviderInterrupt();
+  expect(removeListener).toHaveBeenCalledWith("SIGINT", onDynamicProviderInterrupt);
+  expect(kill).toHaveBeenCalledWith(process.pid, "SIGINT");
+});
+
+test.each(["create", "update", "delete"] as const)(
+  "while a %s is in flight an interrupt is ignored; once it is answered it is not",
+  async (op) => {
+    const pending = deferred<never>();
+    const spy = jest.spyOn(vobizCredentialProvider, op).mockImplementation(() => pending.promise);
+    const call =
+      op === "create"
+        ? engineCredentialProvider.create(inputs)
+        : op === "update"
+          ? engineCredentialProvider.update("id-1", outs, inputs)
+          : engineCredentialProvider.delete("id-1", outs);
+    onDynamicProviderInterrupt();
+    expect(kill).not.toHaveBeenCalled();
+    pending.resolve(undefined as never);
+    await call;
+    expect(spy).toHaveBeenCalledTimes(1);
+    onDynamicProviderInterrupt();
+    expect(kill).toHaveBeenCalledWith(process.pid, "SIGINT");
+  },
+);
+
+test("a failed write is no longer in flight", async () => {
+  jest.spyOn(vobizCredentialProvider, "create").mockRejectedValue(new Error("boom"));
+  await expect(engineCredentialProvider.create(inputs)).rejects.toThrow("boom");
+  onDynamicProviderInterrupt();
+  expect(kill).toHaveBeenCalledTimes(1);
+});
+
+test("reads, diffs and configure are the default provider's own", () => {
+  expect(engineCredentialProvider.read).toBe(vobizCredentialProvider.read);
+  expect(engineCredentialProvider.diff).toBe(vobizCredentialProvider.diff);
+  expect(engineCredentialProvider.configure).toBe(vobizCredentialProvider.configure);
+});
