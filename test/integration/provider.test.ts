@@ -353,12 +353,13 @@ test("write-only mode with the env variable unset: a config error before any req
 });
 
 /*
- * BUG (left failing on purpose; see the report): an ambiguous create (here a 503 that was never
- * applied) is reconciled by looking the username up, and VobizClient.createCredential accepts any
- * credential created up to clockSkewMs (120 s) before its first attempt as its own. A credential of
- * the same name that someone else created seconds earlier is thus taken over although
- * adoptExisting is false, and the provider stores the declared password in state while the live
- * credential keeps the other password.
+ * An ambiguous create (here a 503 that was never applied) is reconciled by looking the username
+ * up. A same-named credential made before the first attempt could have reached Vobiz (judged on
+ * Vobiz's clock from its Date headers, with 1 s of tolerance) is refused with a 409 naming it;
+ * one made within that tolerance (as here, milliseconds before) cannot be told apart from the
+ * create's own and is taken with the declared password. Either way the state's password must be
+ * the live one, and no second credential appears. test/integration/client.test.ts covers a
+ * credential made 10 s earlier, which is always refused.
  */
 test("an ambiguous create never takes over a same-named credential with another password", async () => {
   const name = username("foreign");
