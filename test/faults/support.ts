@@ -1,15 +1,15 @@
 /**
  * Shared pieces of the faults tier: measuring a scenario from the sandbox journal, the live
  * credentials and the Pulumi state; convergence checks (duplicates, orphans); killing a `pulumi`
- * process tree; and recording the measured numbers that `docs/faults-report.md` is rendered from.
+ * process tree. Recording the measured numbers lives in ./results (re-exported here, so a test
+ * file imports its helpers from one place).
  */
 import * as fs from "node:fs";
 import * as net from "node:net";
-import * as path from "node:path";
 import type { FaultRule, JournalEntry } from "../../provider/sandbox";
 import type { RunResult } from "../helpers/engine";
-import { REPO_ROOT } from "../helpers/installedPackage";
-import { describeHits, scanWorkspace, type SecretHit } from "../helpers/secretScanner";
+import { describeHits, type SecretHit } from "../helpers/secretScanner";
+import type { ScenarioResult } from "./results";
 import type { SpecEntry, StackFixture } from "../helpers/stackFixture";
 
 /** Seed of every faults-tier sandbox (the fault PRNGs are seeded from it). */
@@ -185,17 +185,8 @@ function lastSeq(f: StackFixture): number {
 }
 
 /** Runs the fixture's secret scanner (the same scan as `expectNoSecretsLeaked`) and returns the hits. */
-export async function scanLeaks(
-  f: StackFixture,
-  extraSecrets: Record<string, string> = {},
-): Promise<SecretHit[]> {
-  return scanWorkspace(
-    f.ws,
-    { ...f.secrets, ...extraSecrets },
-    {
-      "sandbox journal": JSON.stringify(f.sandbox.journal.entries()),
-    },
-  );
+export function scanLeaks(f: StackFixture, extraSecrets: Record<string, string> = {}): Promise<SecretHit[]> {
+  return f.scanForSecrets(extraSecrets);
 }
 
 /** Fails with the (value-free) list of hits when any secret leaked. */
@@ -332,83 +323,4 @@ export function describeRules(rules: FaultRule[]): string {
     .join("; ");
 }
 
-// ---------------------------------------------------------------------------------------------
-// Measured results and the report
-
-/** One row of the report, measured by a test. */
-export interface ScenarioResult {
-  /** Sort key and identity, e.g. `01a`. */
-  id: string;
-  scenario: string;
-  faults: string;
-  /** Pulumi commands run, with their outcome, e.g. `up (ok)`, `destroy (failed: 409)`. */
-  operations: string;
-  /** Credentials really created on the sandbox (applied POSTs). */
-  created: number;
-  /** Live credentials of the stack's account at the end. */
-  kept: number;
-  /** Credentials really deleted (applied DELETEs). */
-  deleted: number;
-  /** Applied PUTs. */
-  updated: number;
-  duplicates: number;
-  /** Live-not-in-state plus state-not-live, at the end. */
-  orphans: number;
-  leaks: number;
-  /** API requests the sandbox saw, and how many an injected fault answered. */
-  requests: number;
-  faultedRequests: number;
-  /** Wall time of the scenario's Pulumi commands. */
-  durationMs: number;
-  /** One-line result or note. */
-  outcome: string;
-  /** The error message the user saw, when a run failed on purpose (see `providerError`). */
-  message?: string;
-  measuredAt?: string;
-}
-
-/** Where the measured numbers are kept (committed, so a partial run updates only its rows). */
-export const RESULTS_FILE = path.join(REPO_ROOT, "docs", "faults-results.json");
-export const REPORT_FILE = path.join(REPO_ROOT, "docs", "faults-report.md");
-
-const pending: ScenarioResult[] = [];
-
-/** Queues a measured row; `flushResults` (each file's afterAll) merges and re-renders the report. */
-export function recordResult(r: Omit<ScenarioResult, "leaks"> & { leaks?: number }): void {
-  pending.push({ leaks: 0, ...r, measuredAt: new Date().toISOString() });
-}
-
-/**
- * Sets the leak count of every row this test file recorded so far (jest loads this module once
- * per file): the secret scan runs at the end of a file and covers everything its runs produced.
- */
-export function recordLeaks(hits: number): void {
-  for (const r of pending) r.leaks = hits;
-}
-
-export async function flushResults(): Promise<void> {
-  if (pending.length === 0) return;
-  let all: ScenarioResult[] = [];
-  try {
-    all = (JSON.parse(fs.readFileSync(RESULTS_FILE, "utf8")) as { scenarios: ScenarioResult[] }).scenarios;
-  } catch {
-    all = [];
-  }
-  for (const r of pending.splice(0)) all = [...all.filter((x) => x.id !== r.id), r];
-  all.sort((a, b) => a.id.localeCompare(b.id));
-  fs.mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
-  const json = JSON.stringify({ scenarios: all }, null, 2);
-  fs.writeFileSync(RESULTS_FILE, await prettierJson(json));
-  const { renderReport } = await import("./report");
-  fs.writeFileSync(REPORT_FILE, renderReport(all));
-}
-
-async function prettierJson(json: string): Promise<string> {
-  try {
-    const prettier = await import("prettier");
-    const options = (await prettier.resolveConfig(RESULTS_FILE)) ?? {};
-    return await prettier.format(json, { ...options, parser: "json" });
-  } catch {
-    return `${json}\n`;
-  }
-}
+export * from "./results";
