@@ -1,11 +1,10 @@
 /**
  * Shared pieces of the faults tier: measuring a scenario from the sandbox journal, the live
- * credentials and the Pulumi state; convergence checks (duplicates, orphans); killing a `pulumi`
- * process tree. Recording the measured numbers lives in ./results (re-exported here, so a test
- * file imports its helpers from one place).
+ * credentials and the Pulumi state; convergence checks (duplicates, orphans); error messages and
+ * fault rules in the report's words. Killing processes and waiting live in ./processes, recording
+ * the measured numbers in ./results; both are re-exported here, so a test file imports its
+ * helpers from one place.
  */
-import * as fs from "node:fs";
-import * as net from "node:net";
 import type { FaultRule, JournalEntry } from "../../provider/sandbox";
 import type { RunResult } from "../helpers/engine";
 import { describeHits, type SecretHit } from "../helpers/secretScanner";
@@ -217,65 +216,6 @@ export function providerError(r: RunResult): string {
     .replace(/127\.0\.0\.1:\d+/g, "127.0.0.1:<port>");
 }
 
-/** A TCP port on 127.0.0.1 that was free a moment ago and has nothing listening now. */
-export async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-/** Process ids of every descendant of `pid` (children first found, breadth first), from /proc. */
-export function descendantPids(pid: number): number[] {
-  const parentOf = new Map<number, number>();
-  for (const name of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${name}/stat`, "utf8");
-      // pid (comm) state ppid ...; comm may hold spaces and parentheses, so split after the last ')'.
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      parentOf.set(Number(name), ppid);
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  const out: number[] = [];
-  const queue = [pid];
-  while (queue.length > 0) {
-    const p = queue.shift()!;
-    for (const [child, parent] of parentOf) {
-      if (parent === p && !out.includes(child)) {
-        out.push(child);
-        queue.push(child);
-      }
-    }
-  }
-  return out;
-}
-
-/** Sends a signal to a process and all its descendants (as a crash or `kill -9` of a CI job would). */
-export function signalTree(pid: number, signal: NodeJS.Signals): number[] {
-  const tree = [pid, ...descendantPids(pid)];
-  for (const p of tree) {
-    try {
-      process.kill(p, signal);
-    } catch {
-      // already gone
-    }
-  }
-  return tree;
-}
-
-/** Waits until `predicate` holds, polling every `everyMs`; throws after `timeoutMs`. */
-export async function waitFor(predicate: () => boolean, timeoutMs: number, everyMs = 10): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > until) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
-
 /** Waits until the sandbox journal has not grown for `quietMs` (stray in-flight requests landed). */
 export async function waitForQuiet(f: StackFixture, quietMs = 1500, timeoutMs = 30_000): Promise<void> {
   const until = Date.now() + timeoutMs;
@@ -323,4 +263,5 @@ export function describeRules(rules: FaultRule[]): string {
     .join("; ");
 }
 
+export * from "./processes";
 export * from "./results";
