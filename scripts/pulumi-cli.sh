@@ -8,6 +8,10 @@
 #   2. `pulumi` on PATH whose version is at least $PULUMI_VERSION;
 #   3. a cached build in $PULUMI_VOBIZ_CACHE (default ~/.cache/pulumi-vobiz)/pulumi-v$PULUMI_VERSION;
 #   4. a fresh build of that version from the Go module proxy into that cache.
+#
+# A build prints one progress line per step (and one every 30 s during a long step); everything
+# the Go tool says (its list of downloads, compiler output) goes to a log file in the cache,
+# whose last lines are shown when the build fails.
 set -euo pipefail
 
 PULUMI_VERSION="${PULUMI_VERSION:-3.259.0}"
@@ -17,8 +21,38 @@ LANGUAGE_HOST_COMMIT="${PULUMI_LANGUAGE_HOST_COMMIT:-0ac56e876614aedf12771d73ef7
 CACHE_ROOT="${PULUMI_VOBIZ_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-vobiz}"
 CLI_DIR="$CACHE_ROOT/pulumi-v$PULUMI_VERSION"
 
+BUILD_LOG="$CACHE_ROOT/pulumi-v$PULUMI_VERSION-build.log"
+
 start=$(date +%s)
 log() { printf '[pulumi-cli +%3ss] %s\n' "$(($(date +%s) - start))" "$*" >&2; }
+
+# step DESCRIPTION DIR COMMAND...: runs COMMAND in DIR with its output appended to the build log,
+# printing the description, then a line every 30 s while it runs; returns COMMAND's status.
+step() {
+  local what="$1" dir="$2" pid waited=0
+  shift 2
+  log "$what"
+  printf '\n=== %s (in %s): %s\n' "$what" "$dir" "$*" >>"$BUILD_LOG"
+  (cd "$dir" && "$@") >>"$BUILD_LOG" 2>&1 &
+  pid=$!
+  while kill -0 "$pid" 2>/dev/null; do
+    sleep 1
+    waited=$((waited + 1))
+    if [ $((waited % 30)) -eq 0 ]; then
+      log "  still $what (${waited}s; $(grep -c '^go: downloading' "$BUILD_LOG" || true) modules downloaded so far)"
+    fi
+  done
+  wait "$pid"
+}
+
+# fail MESSAGE: says what failed, shows the end of the build log and where the whole log is.
+fail() {
+  log "$1"
+  log "last 40 lines of the build log:"
+  tail -n 40 "$BUILD_LOG" >&2
+  log "full build log: $BUILD_LOG"
+  exit 1
+}
 
 version_at_least() { # version_at_least HAVE WANT
   [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" = "$2" ]
@@ -66,8 +100,10 @@ fi
 
 command -v go >/dev/null || { echo "No suitable pulumi CLI and no Go toolchain to build one: install Pulumi >= $PULUMI_VERSION or Go." >&2; exit 1; }
 
-log "building Pulumi CLI v$PULUMI_VERSION from Go modules into $CLI_DIR (first time only; takes several minutes)"
 mkdir -p "$CACHE_ROOT"
+: >"$BUILD_LOG"
+log "building Pulumi CLI v$PULUMI_VERSION from Go modules into $CLI_DIR (first time only; takes several minutes)"
+log "the Go tool's output goes to $BUILD_LOG"
 work=$(mktemp -d "$CACHE_ROOT/build.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 ldflags="-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION"
@@ -98,14 +134,10 @@ package tools
 
 import _ "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"
 GO
-log "resolving CLI modules"
-(cd "$work/cli" && go mod tidy -e) >"$work/cli-tidy.log" 2>&1 || true
-log "compiling pulumi (the long step)"
-if ! (cd "$work/cli" && go build -trimpath -ldflags "$ldflags" -o "$work/out/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi) >&2; then
-  log "the build failed; what resolving the modules said:"
-  grep -v '^go: downloading' "$work/cli-tidy.log" >&2 || true
-  exit 1
-fi
+step "resolving the CLI's modules" "$work/cli" go mod tidy -e || true # -e: the build reports what is missing
+step "compiling pulumi (the long step)" "$work/cli" \
+  go build -trimpath -ldflags "$ldflags" -o "$work/out/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi ||
+  fail "compiling pulumi failed"
 
 # The Node.js language host. Its own module (sdk/nodejs/cmd/pulumi-language-nodejs/v3) has no
 # tags; the Go module proxy reachable here refuses every version of it (403 "not available"),
@@ -114,34 +146,37 @@ fi
 # over a versioned gRPC protocol with fallbacks for older hosts; the end-to-end suite is what
 # proves the combination works.
 build_language_host() {
-  local dir="$work/lang" commit
+  local dir="$work/lang" commit mark
   for commit in $LANGUAGE_HOST_COMMIT a05d88f24d05726fa3beae771bfdedb0c0c6a94a; do
     rm -rf "$dir" && mkdir -p "$dir"
     printf 'module pulumivobiz.local/langbuild\n\ngo 1.24\n\nreplace golang.org/x/text => golang.org/x/text v0.39.0\n' >"$dir/go.mod"
     printf '//go:build tools\n\npackage tools\n\nimport _ "github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3"\n' >"$dir/tools.go"
-    log "resolving the Node.js language host at commit $commit"
-    if (cd "$dir" && go get "github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3@$commit" && go mod tidy -e) >"$work/lang.log" 2>&1; then
-      log "compiling pulumi-language-nodejs ($commit)"
-      (cd "$dir" && go build -trimpath -ldflags "$ldflags" -o "$work/out/pulumi-language-nodejs" \
-        github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3) >&2
+    mark=$(wc -l <"$BUILD_LOG")
+    if step "resolving the Node.js language host at commit $commit" "$dir" \
+      bash -c 'go get "github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3@$1" && go mod tidy -e' _ "$commit"; then
+      step "compiling pulumi-language-nodejs ($commit)" "$dir" \
+        go build -trimpath -ldflags "$ldflags" -o "$work/out/pulumi-language-nodejs" \
+        github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3 ||
+        fail "compiling pulumi-language-nodejs failed"
       return 0
     fi
-    log "commit $commit not available from the module proxy: $(grep -m1 -o '[0-9]\{3\} [A-Za-z ]*' "$work/lang.log" || echo failed)"
+    log "commit $commit not available from the module proxy: $(tail -n +"$((mark + 1))" "$BUILD_LOG" | grep -m1 -o '[0-9]\{3\} [A-Za-z ]*' || echo failed)"
   done
   local fallback="${PULUMI_LANGUAGE_HOST_FALLBACK:-3.68.0}"
   rm -rf "$dir" && mkdir -p "$dir"
   printf 'module pulumivobiz.local/langbuild\n\ngo 1.20\n\nrequire github.com/pulumi/pulumi/sdk/v3 v%s\n' "$fallback" >"$dir/go.mod"
   printf '//go:build tools\n\npackage tools\n\nimport _ "github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs"\n' >"$dir/tools.go"
-  log "falling back to the language host inside sdk/v3@v$fallback"
-  (cd "$dir" && go mod tidy -e) >&2
-  log "compiling pulumi-language-nodejs (sdk v$fallback)"
-  (cd "$dir" && go build -trimpath -ldflags "$ldflags" -o "$work/out/pulumi-language-nodejs" \
-    github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs) >&2
+  step "falling back to the language host inside sdk/v3@v$fallback: resolving its modules" "$dir" go mod tidy -e ||
+    fail "resolving the fallback language host failed"
+  step "compiling pulumi-language-nodejs (sdk v$fallback)" "$dir" \
+    go build -trimpath -ldflags "$ldflags" -o "$work/out/pulumi-language-nodejs" \
+    github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs ||
+    fail "compiling the fallback language host failed"
 }
 build_language_host
 
 write_dynamic_plugin "$work/out"
-"$work/out/pulumi" version >&2
+log "built $("$work/out/pulumi" version)"
 rm -rf "$CLI_DIR"
 mv "$work/out" "$CLI_DIR"
 log "done: $CLI_DIR"

@@ -1,11 +1,24 @@
 #!/usr/bin/env bash
 # `npm test`: every tier, fastest first. Provisions the Pulumi CLI when it is missing (see
-# scripts/pulumi-cli.sh) and ends with one line that totals the tests of all tiers.
+# scripts/pulumi-cli.sh) and ends with one line that totals the tests of all tiers. Inside a git
+# checkout it also fails when the run changed the checkout (a test wrote a tracked file or left
+# an untracked one): tests write only below the scratch directory (see test/helpers).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
 status=0
+
+# What the checkout looks like before the run: status plus the content of every changed file.
+checkout_state() {
+  git status --porcelain=v1 --untracked-files=all
+  git diff HEAD 2>/dev/null | sha256sum
+}
+in_git=0
+if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+  in_git=1
+  checkout_before="$(checkout_state)"
+fi
 
 tier() { # tier NAME [with-pulumi] [--runInBand]
   local name="$1"; shift
@@ -34,4 +47,13 @@ for (const tier of ["unit", "integration", "e2e", "faults"]) {
 }
 console.log(`Tests: ${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ""));
 ' "$results" || status=1
+
+if [ "$in_git" = 1 ]; then
+  checkout_after="$(checkout_state)"
+  if [ "$checkout_after" != "$checkout_before" ]; then
+    echo "The test run changed the checkout (tests must write only to scratch directories):"
+    diff <(printf '%s\n' "$checkout_before") <(printf '%s\n' "$checkout_after") | grep '^[<>]' || true
+    status=1
+  fi
+fi
 exit $status

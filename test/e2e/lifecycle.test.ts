@@ -3,6 +3,10 @@
  * disable and describe, rename (replace, create before delete), destroy, and a secret scan of
  * everything the runs produced. Each step asserts on the engine's output and on the exact
  * requests the sandbox saw.
+ *
+ * Each test has its own stack and sandbox and sets up what it needs, so any one of them passes
+ * alone (`-t`) and in any order; the fixture's close destroys the stack, checks that the account
+ * is empty and scans for secrets.
  */
 import {
   calls,
@@ -10,6 +14,7 @@ import {
   createStackFixture,
   expectCleanPreview,
   writes,
+  type SpecEntry,
   type StackFixture,
 } from "../helpers/stackFixture";
 
@@ -17,14 +22,22 @@ jest.setTimeout(600_000);
 
 describe("VobizCredential lifecycle through the Pulumi engine", () => {
   let f: StackFixture;
-  let createdId: string;
 
-  beforeAll(async () => {
+  beforeEach(async () => {
     f = await createStackFixture({ name: "lifecycle" });
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await f?.close();
   });
+
+  /** The starting point of most tests: the desk credential, applied; returns its id. */
+  async function givenDesk(extra: Partial<SpecEntry> = {}): Promise<string> {
+    await f.password("deskPassword");
+    f.spec({ desk: { username: "office_desk-1", passwordKey: "deskPassword", ...extra } });
+    await f.ws.up();
+    const [live] = f.live();
+    return live.id;
+  }
 
   test("1. up creates the credential; outputs carry realm and createdAt; password shows as [secret]", async () => {
     await f.password("deskPassword");
@@ -45,7 +58,7 @@ describe("VobizCredential lifecycle through the Pulumi engine", () => {
     expect(
       f.sandbox.credentials.verifyPassword(f.authId, live[0].id, f.secrets["password deskPassword"]),
     ).toBe(true);
-    createdId = live[0].id;
+    const createdId = live[0].id;
 
     const outputs = await f.ws.outputs();
     const creds = outputs.credentials as Record<string, unknown>;
@@ -65,11 +78,13 @@ describe("VobizCredential lifecycle through the Pulumi engine", () => {
   });
 
   test("2. a preview right after up reports no changes and sends no write", async () => {
+    await givenDesk();
     const r = await expectCleanPreview(f);
     expect(r.stdout).not.toMatch(/to update|to create|to replace|to delete/);
   });
 
   test("3. rotating the password is one in-place PUT whose body holds only the password", async () => {
+    const createdId = await givenDesk();
     const next = await f.password("deskPassword");
     f.takeRequests();
     const up = await f.ws.up();
@@ -83,6 +98,7 @@ describe("VobizCredential lifecycle through the Pulumi engine", () => {
   });
 
   test("4. disabling and describing is one PUT with only the changed fields", async () => {
+    await givenDesk();
     f.spec({ desk: { username: "office_desk-1", passwordKey: "deskPassword", enabled: false } });
     f.takeRequests();
     await f.ws.up();
@@ -106,6 +122,7 @@ describe("VobizCredential lifecycle through the Pulumi engine", () => {
   });
 
   test("5. a new username is a replace: POST of the new one before DELETE of the old one", async () => {
+    const createdId = await givenDesk({ enabled: true, description: "Front desk" });
     f.spec({
       desk: {
         username: "office_desk-2",
@@ -129,10 +146,12 @@ describe("VobizCredential lifecycle through the Pulumi engine", () => {
   });
 
   test("9. destroy deletes every credential the stack made and touches no other", async () => {
+    await givenDesk();
     const bystander = f.sandbox.credentials.create(f.authId, {
       username: "not_managed",
       password: "Bystander-123",
     });
+    f.keepsOnAccount("not_managed", "made by hand as a bystander: destroy must leave it alone");
     f.takeRequests();
     await f.ws.destroy();
     const w = writes(f.takeRequests());
@@ -142,6 +161,9 @@ describe("VobizCredential lifecycle through the Pulumi engine", () => {
   });
 
   test("10. no password and no token anywhere: outputs, state, logs, journal, serialized provider", async () => {
+    await givenDesk({ description: "Front desk" });
+    await f.password("deskPassword"); // rotated: the first password stays a secret to scan for
+    await f.ws.up();
     const { deployment, text } = await f.ws.exportStack();
     expect(text).not.toContain(f.authToken);
     void deployment;

@@ -66,7 +66,6 @@ describe("8c. upgrade: refresh and destroy of existing resources run the newly i
 
     const state = await f.ws.credentialsInState();
     const providerBytes = state.map((r) => Buffer.byteLength(String(r.inputs?.__provider ?? "")));
-    console.log(`__provider per resource: ${providerBytes.join(", ")} bytes`);
     for (const b of providerBytes) expect(b).toBeLessThan(20 * 1024);
     expect(String(state[0].inputs?.__provider)).toContain('require("pulumi-vobiz/provider")');
 

@@ -53,8 +53,8 @@ describe("flaky API: 50 credentials with ~20% of requests failing", () => {
     journal = new JournalWindow(f);
   });
   afterAll(async () => {
+    await flushResults(); // the measured rows, even when a close check fails
     await f?.close();
-    await flushResults();
   });
 
   test("up of 50 converges in one run; preview and refresh are clean with the faults still on", async () => {

@@ -34,8 +34,8 @@ describe("ambiguous create: applied on the server, failed for the client", () =>
     await f.password("pw");
   });
   afterAll(async () => {
+    await flushResults(); // the measured rows, even when a close check fails
     await f?.close();
-    await flushResults();
   });
 
   /** Adds one credential under `rule` and checks the journal and state; returns the POSTs seen. */

@@ -77,8 +77,8 @@ describe("interrupted up of 50 credentials", () => {
       await setPasswords(f, KEYS);
     });
     afterAll(async () => {
+      await flushResults(); // the measured rows, even when a close check fails
       await f?.close();
-      await flushResults();
     });
 
     test("state stays consistent (no pending operation, no orphan); a plain up completes the rest", async () => {
@@ -129,8 +129,8 @@ describe("interrupted up of 50 credentials", () => {
       await setPasswords(f, KEYS);
     });
     afterAll(async () => {
+      await flushResults(); // the measured rows, even when a close check fails
       await f?.close();
-      await flushResults();
     });
 
     test("creates in flight finish and are recorded; recovery: a plain up", async () => {
@@ -200,8 +200,8 @@ describe("interrupted up of 50 credentials", () => {
       await setPasswords(f, KEYS);
     });
     afterAll(async () => {
+      await flushResults(); // the measured rows, even when a close check fails
       await f?.close();
-      await flushResults();
     });
 
     test("recovery: refresh --clear-pending-creates, then up with adoptExisting for the lost ones", async () => {

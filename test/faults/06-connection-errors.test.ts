@@ -30,8 +30,8 @@ describe("wrong or missing connection settings", () => {
     f.spec({ desk: { username: "conn_desk", passwordKey: "pw" } });
   });
   afterAll(async () => {
+    await flushResults(); // the measured rows, even when a close check fails
     await f?.close();
-    await flushResults();
   });
 
   test("wrong token: 401 within seconds, not retried, message names vobiz:authToken", async () => {

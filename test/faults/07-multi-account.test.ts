@@ -40,9 +40,12 @@ describe("multi-account isolation", () => {
     }
   });
   afterAll(async () => {
-    await b?.close(); // shares A's sandbox: close B first
-    await a?.close();
-    await flushResults();
+    await flushResults(); // the measured rows, even when a close check fails
+    try {
+      await b?.close(); // shares A's sandbox: close B first
+    } finally {
+      await a?.close();
+    }
   });
 
   test("same usernames on two accounts: each stack creates, rotates and refreshes only its own", async () => {

@@ -1,11 +1,12 @@
 /**
- * Renders docs/faults-report.md from the numbers the faults-tier tests measured
- * (docs/faults-results.json). Each test file calls it (through `flushResults`) when it ends, so
- * the report is complete after `npm run test:faults` whatever order jest runs the files in. The
- * prose around the tables is fixed text: what the scenarios check, the recovery procedures the
- * SIGINT/SIGKILL scenarios run, and what the runs found.
+ * Renders the fault-injection report from the numbers the faults-tier tests measured. Each test
+ * file renders the untracked copy (through `flushResults`, see ./results) when it ends, so it is
+ * complete after `npm run test:faults` whatever order jest runs the files in; `npm run
+ * faults:report` renders the tracked docs/faults-report.md. The prose around the tables is fixed
+ * text: what the scenarios check, the recovery procedures the SIGINT/SIGKILL scenarios run, and
+ * what the runs found.
  */
-import type { ScenarioResult } from "./support";
+import type { ScenarioResult } from "./results";
 
 function cell(v: string | number): string {
   return String(v).replace(/\|/g, "\\|").replace(/\n/g, " ");
@@ -43,10 +44,10 @@ export function renderReport(results: ScenarioResult[]): string {
   return `${HEADER}
 ## Results
 
-Measured by \`npm run test:faults\` between ${stamps[0]} and ${stamps[stamps.length - 1]}. Every
-number comes from the sandbox journal, the sandbox's credential store and \`pulumi stack export\`;
-nothing is typed in by hand. Re-running one test file re-measures only its rows
-(\`docs/faults-results.json\` keeps the rest).
+Measured by \`npm run test:faults\` between ${stamps[0]} and ${stamps[stamps.length - 1]} and
+copied here by \`npm run faults:report\`. Every number comes from the sandbox journal, the
+sandbox's credential store and \`pulumi stack export\`; nothing is typed in by hand. Re-running
+one test file re-measures only its rows (\`docs/faults-results.json\` keeps the rest).
 
 - **created / updated / deleted**: writes the sandbox really applied (an apply-then-fail write
   counts, a request answered by an injected status or drop does not).

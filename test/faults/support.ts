@@ -1,15 +1,14 @@
 /**
  * Shared pieces of the faults tier: measuring a scenario from the sandbox journal, the live
- * credentials and the Pulumi state; convergence checks (duplicates, orphans); killing a `pulumi`
- * process tree; and recording the measured numbers that `docs/faults-report.md` is rendered from.
+ * credentials and the Pulumi state; convergence checks (duplicates, orphans); error messages and
+ * fault rules in the report's words. Killing processes and waiting live in ./processes, recording
+ * the measured numbers in ./results; both are re-exported here, so a test file imports its
+ * helpers from one place.
  */
-import * as fs from "node:fs";
-import * as net from "node:net";
-import * as path from "node:path";
 import type { FaultRule, JournalEntry } from "../../provider/sandbox";
 import type { RunResult } from "../helpers/engine";
-import { REPO_ROOT } from "../helpers/installedPackage";
-import { describeHits, scanWorkspace, type SecretHit } from "../helpers/secretScanner";
+import { describeHits, type SecretHit } from "../helpers/secretScanner";
+import type { ScenarioResult } from "./results";
 import type { SpecEntry, StackFixture } from "../helpers/stackFixture";
 
 /** Seed of every faults-tier sandbox (the fault PRNGs are seeded from it). */
@@ -185,17 +184,8 @@ function lastSeq(f: StackFixture): number {
 }
 
 /** Runs the fixture's secret scanner (the same scan as `expectNoSecretsLeaked`) and returns the hits. */
-export async function scanLeaks(
-  f: StackFixture,
-  extraSecrets: Record<string, string> = {},
-): Promise<SecretHit[]> {
-  return scanWorkspace(
-    f.ws,
-    { ...f.secrets, ...extraSecrets },
-    {
-      "sandbox journal": JSON.stringify(f.sandbox.journal.entries()),
-    },
-  );
+export function scanLeaks(f: StackFixture, extraSecrets: Record<string, string> = {}): Promise<SecretHit[]> {
+  return f.scanForSecrets(extraSecrets);
 }
 
 /** Fails with the (value-free) list of hits when any secret leaked. */
@@ -224,65 +214,6 @@ export function providerError(r: RunResult): string {
     .replace(/MA_[0-9A-Z]+/g, "MA_…")
     .replace(/req_[A-Za-z0-9_-]+/g, "req_…")
     .replace(/127\.0\.0\.1:\d+/g, "127.0.0.1:<port>");
-}
-
-/** A TCP port on 127.0.0.1 that was free a moment ago and has nothing listening now. */
-export async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-/** Process ids of every descendant of `pid` (children first found, breadth first), from /proc. */
-export function descendantPids(pid: number): number[] {
-  const parentOf = new Map<number, number>();
-  for (const name of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${name}/stat`, "utf8");
-      // pid (comm) state ppid ...; comm may hold spaces and parentheses, so split after the last ')'.
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      parentOf.set(Number(name), ppid);
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  const out: number[] = [];
-  const queue = [pid];
-  while (queue.length > 0) {
-    const p = queue.shift()!;
-    for (const [child, parent] of parentOf) {
-      if (parent === p && !out.includes(child)) {
-        out.push(child);
-        queue.push(child);
-      }
-    }
-  }
-  return out;
-}
-
-/** Sends a signal to a process and all its descendants (as a crash or `kill -9` of a CI job would). */
-export function signalTree(pid: number, signal: NodeJS.Signals): number[] {
-  const tree = [pid, ...descendantPids(pid)];
-  for (const p of tree) {
-    try {
-      process.kill(p, signal);
-    } catch {
-      // already gone
-    }
-  }
-  return tree;
-}
-
-/** Waits until `predicate` holds, polling every `everyMs`; throws after `timeoutMs`. */
-export async function waitFor(predicate: () => boolean, timeoutMs: number, everyMs = 10): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > until) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
 }
 
 /** Waits until the sandbox journal has not grown for `quietMs` (stray in-flight requests landed). */
@@ -332,83 +263,5 @@ export function describeRules(rules: FaultRule[]): string {
     .join("; ");
 }
 
-// ---------------------------------------------------------------------------------------------
-// Measured results and the report
-
-/** One row of the report, measured by a test. */
-export interface ScenarioResult {
-  /** Sort key and identity, e.g. `01a`. */
-  id: string;
-  scenario: string;
-  faults: string;
-  /** Pulumi commands run, with their outcome, e.g. `up (ok)`, `destroy (failed: 409)`. */
-  operations: string;
-  /** Credentials really created on the sandbox (applied POSTs). */
-  created: number;
-  /** Live credentials of the stack's account at the end. */
-  kept: number;
-  /** Credentials really deleted (applied DELETEs). */
-  deleted: number;
-  /** Applied PUTs. */
-  updated: number;
-  duplicates: number;
-  /** Live-not-in-state plus state-not-live, at the end. */
-  orphans: number;
-  leaks: number;
-  /** API requests the sandbox saw, and how many an injected fault answered. */
-  requests: number;
-  faultedRequests: number;
-  /** Wall time of the scenario's Pulumi commands. */
-  durationMs: number;
-  /** One-line result or note. */
-  outcome: string;
-  /** The error message the user saw, when a run failed on purpose (see `providerError`). */
-  message?: string;
-  measuredAt?: string;
-}
-
-/** Where the measured numbers are kept (committed, so a partial run updates only its rows). */
-export const RESULTS_FILE = path.join(REPO_ROOT, "docs", "faults-results.json");
-export const REPORT_FILE = path.join(REPO_ROOT, "docs", "faults-report.md");
-
-const pending: ScenarioResult[] = [];
-
-/** Queues a measured row; `flushResults` (each file's afterAll) merges and re-renders the report. */
-export function recordResult(r: Omit<ScenarioResult, "leaks"> & { leaks?: number }): void {
-  pending.push({ leaks: 0, ...r, measuredAt: new Date().toISOString() });
-}
-
-/**
- * Sets the leak count of every row this test file recorded so far (jest loads this module once
- * per file): the secret scan runs at the end of a file and covers everything its runs produced.
- */
-export function recordLeaks(hits: number): void {
-  for (const r of pending) r.leaks = hits;
-}
-
-export async function flushResults(): Promise<void> {
-  if (pending.length === 0) return;
-  let all: ScenarioResult[] = [];
-  try {
-    all = (JSON.parse(fs.readFileSync(RESULTS_FILE, "utf8")) as { scenarios: ScenarioResult[] }).scenarios;
-  } catch {
-    all = [];
-  }
-  for (const r of pending.splice(0)) all = [...all.filter((x) => x.id !== r.id), r];
-  all.sort((a, b) => a.id.localeCompare(b.id));
-  fs.mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
-  const json = JSON.stringify({ scenarios: all }, null, 2);
-  fs.writeFileSync(RESULTS_FILE, await prettierJson(json));
-  const { renderReport } = await import("./report");
-  fs.writeFileSync(REPORT_FILE, renderReport(all));
-}
-
-async function prettierJson(json: string): Promise<string> {
-  try {
-    const prettier = await import("prettier");
-    const options = (await prettier.resolveConfig(RESULTS_FILE)) ?? {};
-    return await prettier.format(json, { ...options, parser: "json" });
-  } catch {
-    return `${json}\n`;
-  }
-}
+export * from "./processes";
+export * from "./results";

@@ -35,7 +35,7 @@
  */
 import { Readable } from "node:stream";
 import type nockType from "nock";
-import { hostCreateRequire, hostGlobal } from "./realm";
+import { hostCreateRequire, hostGlobal } from "./jestHost";
 
 type Nock = typeof nockType;
 
@@ -163,33 +163,42 @@ export function trackTraffic(...scopes: nockType.Scope[]) {
 /** The tracker {@link trackTraffic} returns. */
 export type Traffic = ReturnType<typeof trackTraffic>;
 
+/** Options of {@link useNock}. */
+export interface UseNockOptions {
+  /** After each test, also fail when an interceptor was set up but never used (default false). */
+  expectAllUsed?: boolean;
+}
+
 /**
  * Registers jest hooks for a test file that mocks HTTP with nock: no real network at all
  * (`disableNetConnect`, nothing allowed), a fresh {@link trackTraffic} per test, and after each
- * test a failure if any request matched no interceptor, then every interceptor removed. After the
- * file, nock is deactivated (see the module comment).
+ * test a failure if any request matched no interceptor (or, with `expectAllUsed`, if any
+ * interceptor was left unused), then every interceptor removed. After the file, nock is
+ * deactivated (see the module comment).
  */
-export function useNock() {
+export function useNock(options: UseNockOptions = {}) {
   let traffic: Traffic | undefined;
+  /** The last test's unmatched requests (`METHOD path`), kept until the next test starts. */
+  const unmatchedOfLastTest: string[] = [];
   beforeAll(() => {
     if (!nock.isActive()) nock.activate();
     nock.disableNetConnect();
   });
   beforeEach(() => {
+    unmatchedOfLastTest.length = 0;
     traffic = trackTraffic();
   });
   afterEach(() => {
     const t = traffic;
     traffic = undefined;
     t?.stop();
+    const unused = options.expectAllUsed ? nock.pendingMocks() : [];
     nock.abortPendingRequests();
     nock.cleanAll();
-    const unmatched = t?.unmatched() ?? [];
-    if (unmatched.length > 0) {
-      throw new Error(
-        `requests no interceptor matched: ${unmatched.map((r) => `${r.method} ${r.path}`).join(", ")}`,
-      );
-    }
+    const unmatched = (t?.unmatched() ?? []).map((r) => `${r.method} ${r.path}`);
+    unmatchedOfLastTest.push(...unmatched);
+    if (unmatched.length > 0) throw new Error(`requests no interceptor matched: ${unmatched.join(", ")}`);
+    if (unused.length > 0) throw new Error(`interceptors never used: ${unused.join(", ")}`);
   });
   afterAll(() => {
     nock.cleanAll();
@@ -207,6 +216,11 @@ export function useNock() {
       if (!traffic) throw new Error("useNock().traffic may only be read inside a test");
       return traffic;
     },
+    /**
+     * Requests of the last finished test that no interceptor matched (`METHOD path`); filled
+     * after each test (which then fails), emptied when the next one starts.
+     */
+    unmatched: unmatchedOfLastTest,
   };
 }
 

@@ -77,3 +77,24 @@ export function expectNoSecrets(value: unknown, secrets: readonly (string | unde
     throw new Error(`secret leaked:\n  ${[...new Set(leaks)].join("\n  ")}`);
   }
 }
+
+/** Every {@link renderings rendering} of `value` joined into one text, to search for a secret. */
+export function renderedText(value: unknown): string {
+  return renderings(value)
+    .map((r) => r.text)
+    .join("\n");
+}
+
+/**
+ * Fails when any non-empty secret occurs in `text` (e.g. captured output or a serialized
+ * result). The failure names the secret by length and first characters, never the text.
+ */
+export function expectTextFreeOf(text: string, secrets: readonly string[]): void {
+  for (const s of secrets) {
+    if (s.length > 0 && text.includes(s)) {
+      throw new Error(
+        `found a secret (${s.length} chars, starting ${JSON.stringify(s.slice(0, 3))}) in the text (${text.length} chars)`,
+      );
+    }
+  }
+}

@@ -6,6 +6,11 @@
  * Named checks that scenarios share, in the spirit of the Terraform AWS provider's acctest
  * helpers: `expectCleanPreview` (the plan after an apply is empty and sends no write),
  * `deleteOutOfBand` (the "disappears" check's first half), `expectNoSecretsLeaked`.
+ *
+ * `close()` is the scenario's `CheckDestroy`: it destroys the stack, asserts that the state is
+ * empty and that the account holds no credential but those the scenario declared with
+ * `keepsOnAccount`, runs the secret scan over everything the scenario produced, and only then
+ * stops the sandbox and removes the scratch directories (which it does whatever the checks found).
  */
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
@@ -13,7 +18,7 @@ import * as path from "node:path";
 import { startSandbox, type JournalEntry, type Sandbox, type SandboxOptions } from "../../provider/sandbox";
 import { PulumiWorkspace, type RunResult } from "./engine";
 import { ensureConsumer, REPO_ROOT } from "./installedPackage";
-import { describeHits, scanWorkspace } from "./secretScanner";
+import { describeHits, scanWorkspace, type SecretHit } from "./secretScanner";
 
 export const SPEC_PROGRAM = fs.readFileSync(
   path.join(REPO_ROOT, "test", "e2e", "programs", "spec", "index.ts"),
@@ -40,7 +45,10 @@ export interface StackFixture {
   ws: PulumiWorkspace;
   authId: string;
   authToken: string;
-  /** Every plain secret the scenario used, by label (for the scanner). */
+  /**
+   * Every plain secret the scenario used, by label (for the scanner). A password set again under
+   * the same key keeps its label; the earlier values stay registered as `<label> (earlier n)`.
+   */
   secrets: Record<string, string>;
   /** Writes spec.json. */
   spec(entries: Record<string, SpecEntry>): void;
@@ -50,8 +58,21 @@ export interface StackFixture {
   takeRequests(): JournalEntry[];
   /** Credentials of the fixture's account on the sandbox. */
   live(): ReturnType<Sandbox["credentials"]["list"]>;
+  /**
+   * Declares a credential (by username) that is on the account on purpose when the scenario ends
+   * and that the stack does not manage (made behind Pulumi's back, or left by `retainOnDelete`).
+   * `close()` then expects exactly these after its destroy, and removes them.
+   */
+  keepsOnAccount(username: string, why: string): void;
+  /** Scans everything the runs produced for every registered secret (plus `extra`); returns the hits. */
+  scanForSecrets(extra?: Record<string, string>): Promise<SecretHit[]>;
   /** Fails when any secret appears in anything the run produced. */
   expectNoSecretsLeaked(): Promise<void>;
+  /**
+   * CheckDestroy, then clean-up: `pulumi destroy`, state empty, account empty but for the
+   * declared leftovers, secret scan; then the sandbox (unless shared) stops and the scratch
+   * directories go. Throws one error listing every check that failed.
+   */
   close(): Promise<void>;
 }
 
@@ -103,6 +124,16 @@ export async function createStackFixture(options: StackFixtureOptions): Promise<
   await ws.setConfig("vobiz:authToken", authToken, { secret: true });
   await ws.setConfig("vobiz:baseUrl", sandbox.baseUrl);
   const secrets: Record<string, string> = { "auth token": authToken };
+  const kept = new Map<string, string>();
+  const register = (label: string, value: string): void => {
+    const previous = secrets[label];
+    if (previous !== undefined && previous !== value) {
+      let n = 1;
+      while (`${label} (earlier ${n})` in secrets) n++;
+      secrets[`${label} (earlier ${n})`] = previous;
+    }
+    secrets[label] = value;
+  };
   let lastSeq = Math.max(0, ...sandbox.journal.entries().map((e) => e.seq));
   const fixture: StackFixture = {
     sandbox,
@@ -115,7 +146,7 @@ export async function createStackFixture(options: StackFixtureOptions): Promise<
     },
     async password(key, value) {
       const v = value ?? `Pw-${key}-${randomBytes(9).toString("base64url")}`;
-      secrets[`password ${key}`] = v;
+      register(`password ${key}`, v);
       await ws.setConfig(key, v, { secret: true });
       return v;
     },
@@ -127,18 +158,74 @@ export async function createStackFixture(options: StackFixtureOptions): Promise<
     live() {
       return sandbox.credentials.list(authId);
     },
+    keepsOnAccount(username, why) {
+      kept.set(username, why);
+    },
+    scanForSecrets(extra = {}) {
+      return scanWorkspace(
+        ws,
+        { ...secrets, ...extra },
+        { "sandbox journal": JSON.stringify(sandbox.journal.entries()) },
+      );
+    },
     async expectNoSecretsLeaked() {
-      const hits = await scanWorkspace(ws, secrets, {
-        "sandbox journal": JSON.stringify(sandbox.journal.entries()),
-      });
+      const hits = await fixture.scanForSecrets();
       if (hits.length > 0) throw new Error(`secrets leaked:\n${describeHits(hits)}`);
     },
     async close() {
-      if (!options.sharedSandbox) await sandbox.stop();
-      if (!process.env.PULUMI_VOBIZ_KEEP_E2E) ws.cleanup();
+      let problems: string[] = [];
+      try {
+        problems = await checkDestroy(fixture, kept);
+      } finally {
+        for (const c of fixture.live()) if (kept.has(c.username)) sandbox.credentials.delete(authId, c.id);
+        if (!options.sharedSandbox) await sandbox.stop();
+        if (!process.env.PULUMI_VOBIZ_KEEP_E2E) ws.cleanup();
+      }
+      if (problems.length > 0) {
+        throw new Error(`stack fixture '${options.name}' did not close cleanly:\n- ${problems.join("\n- ")}`);
+      }
     },
   };
   return fixture;
+}
+
+/**
+ * The checks of `close()`: destroy the stack (with any injected fault cleared), then the state
+ * must be empty, the account must hold exactly the declared leftovers, and no secret may appear
+ * in anything the scenario produced (the destroy included). Returns what failed.
+ */
+async function checkDestroy(f: StackFixture, kept: Map<string, string>): Promise<string[]> {
+  const problems: string[] = [];
+  f.sandbox.faults.clear();
+  const destroy = await f.ws.destroy({ check: false });
+  const hits = await f.scanForSecrets();
+  if (hits.length > 0) problems.push(`secrets leaked:\n${describeHits(hits)}`);
+  if (destroy.code !== 0) {
+    // The output is shown only when the scan found no secret in anything the runs produced.
+    const tail = hits.length > 0 ? "(output withheld: a secret leaked)" : lastLines(destroy, 15);
+    problems.push(`pulumi destroy exited ${destroy.code ?? destroy.signal}:\n${tail}`);
+  }
+  const state = await f.ws.credentialsInState().catch((e: unknown) => {
+    problems.push(`cannot read the state: ${(e as Error).message.split("\n")[0]}`);
+    return [];
+  });
+  if (state.length > 0) problems.push(`still in state: ${state.map((r) => r.urn).join(", ")}`);
+  const live = f.live().map((c) => c.username);
+  const unexpected = live.filter((u) => !kept.has(u));
+  const missing = [...kept.keys()].filter((u) => !live.includes(u));
+  if (unexpected.length > 0) {
+    problems.push(`left on the account without being declared with keepsOnAccount: ${unexpected.join(", ")}`);
+  }
+  if (missing.length > 0) {
+    problems.push(
+      `declared with keepsOnAccount but gone: ${missing.map((u) => `${u} (${kept.get(u)})`).join(", ")}`,
+    );
+  }
+  return problems;
+}
+
+function lastLines(r: RunResult, n: number): string {
+  return `${r.stdout}\n${r.stderr}`.trim().split("\n").slice(-n).join("\n");
 }
 
 /** Method + path of journal entries, e.g. `POST /api/v1/account/MA_X/credentials`. */

@@ -26,7 +26,7 @@ import {
   UNIT_PASSWORD,
 } from "../helpers/fixtures";
 import { brokenBody, networkError, neverReply, useNock } from "../helpers/nock";
-import { setHostTimeZone } from "../helpers/realm";
+import { setHostTimeZone } from "../helpers/jestHost";
 import { expectNoSecrets } from "../helpers/secrets";
 
 const api = useNock();

@@ -10,7 +10,8 @@ import {
   PATHS,
   UNIT_AUTH_TOKEN,
 } from "../helpers/fixtures";
-import { expectNoSecrets, renderings } from "../helpers/secrets";
+import { expectNoSecrets, expectTextFreeOf, renderedText, renderings } from "../helpers/secrets";
+import { mergeResults, type ScenarioResult } from "../faults/results";
 
 const SECRET = "s3cr3t-value-123";
 
@@ -131,5 +132,60 @@ describe("expectNoSecrets", () => {
     });
     expect(renderings(o).length).toBeGreaterThan(0);
     expectNoSecrets(o, [UNIT_AUTH_TOKEN]);
+  });
+});
+
+describe("expectTextFreeOf and renderedText", () => {
+  it("finds a secret in a text without repeating the text", () => {
+    const text = `line one\ntoken=${SECRET}\n`;
+    let message = "";
+    try {
+      expectTextFreeOf(text, ["", "other-secret", SECRET]);
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/found a secret \(16 chars, starting "s3c"\)/);
+    expect(message).not.toContain(SECRET);
+    expect(() => expectTextFreeOf("clean", [SECRET, ""])).not.toThrow();
+  });
+
+  it("renders an error with its stack, hidden properties and cause", () => {
+    const err = new Error("clean", { cause: new Error(`cause ${SECRET}`) });
+    expect(renderedText(err)).toContain(SECRET);
+    const hidden = new Error("clean");
+    Object.defineProperty(hidden, "config", { value: { token: SECRET }, enumerable: false });
+    expect(renderedText(hidden)).toContain(SECRET);
+  });
+});
+
+describe("faults results", () => {
+  const row = (id: string, outcome: string): ScenarioResult => ({
+    id,
+    scenario: id,
+    faults: "",
+    operations: "",
+    created: 0,
+    kept: 0,
+    deleted: 0,
+    updated: 0,
+    duplicates: 0,
+    orphans: 0,
+    leaks: 0,
+    requests: 0,
+    faultedRequests: 0,
+    durationMs: 0,
+    outcome,
+  });
+
+  it("a re-measured row replaces the row of its id; the others stay; sorted by id", () => {
+    const merged = mergeResults(
+      [row("02a", "old"), row("01a", "kept")],
+      [row("02a", "new"), row("03a", "added")],
+    );
+    expect(merged.map((r) => [r.id, r.outcome])).toEqual([
+      ["01a", "kept"],
+      ["02a", "new"],
+      ["03a", "added"],
+    ]);
   });
 });

@@ -1,12 +1,23 @@
 /**
- * Shared set-up of the provider unit tests (not a test file itself): a provider wired to nock,
- * an instant fake clock, a stack config double, a request recorder and secret scanners.
- *
- * Kept local to the provider tests on purpose: the shared helpers under test/helpers are owned
- * and evolved by another suite.
+ * The provider unit tests' vocabulary (not a test file itself): a provider wired to nock with the
+ * unit account, a stack config double, a request recorder and short names for the fixtures. Built
+ * on the shared helpers of every tier (test/helpers: fake clock, nock hygiene, API body fixtures,
+ * secret checks, output capture); this module only adapts them to the provider tests' names.
  */
 import type nockType from "nock";
-import { nock } from "../helpers/nock";
+import { fakeClock as sharedFakeClock, type FakeClock } from "../helpers/fakeClock";
+import {
+  apiPaths,
+  credentialJson,
+  errorEnvelope,
+  listJson,
+  rejectionOf,
+  UNIT_AUTH_ID,
+  UNIT_BASE_URL,
+  UNIT_ORIGIN,
+} from "../helpers/fixtures";
+import { nock, useNock as useSharedNock } from "../helpers/nock";
+import { expectTextFreeOf, renderedText } from "../helpers/secrets";
 import {
   createCredentialProvider,
   type CredentialOutputs,
@@ -15,35 +26,33 @@ import {
 import type { CredentialInputs } from "../../provider/schemas";
 import type { Clock } from "../../provider/transport";
 
-export const ORIGIN = "https://api.vobiz.test";
-export const BASE_URL = `${ORIGIN}/api/v1`;
-export const AUTH_ID = "MA_UNIT";
+export { captureOutput } from "../helpers/output";
+
+export const ORIGIN = UNIT_ORIGIN;
+export const BASE_URL = UNIT_BASE_URL;
+export const AUTH_ID = UNIT_AUTH_ID;
+/** The provider tests' token (its own value, so their secret scans cover a second token). */
 export const AUTH_TOKEN = "tok_unit_SECRET";
 export const PROJECT = "proj";
+const paths = apiPaths(AUTH_ID);
 /** Path prefix of every credential endpoint of the unit account. */
 export const ACCOUNT_PATH = `/api/v1/account/${AUTH_ID}`;
-export const CREATE_PATH = `${ACCOUNT_PATH}/credentials`;
-export const LIST_PATH = `${ACCOUNT_PATH}/trunks/credentials`;
-export const credentialPath = (id: string): string => `${ACCOUNT_PATH}/credentials/${id}`;
+export const CREATE_PATH = paths.credentials;
+export const LIST_PATH = paths.list;
+export const credentialPath = (id: string): string => paths.credential(id);
 
 /** Fixed, recognisable timestamps the fake API returns. */
 export const CREATED_AT = "2025-01-02T03:04:05Z";
 export const UPDATED_AT = "2025-01-02T03:04:06.123Z";
 export const REALM = `${AUTH_ID}.sip.vobiz.ai`;
 
-/** A clock whose sleep resolves at once (advancing its time), so retries cost nothing. */
+/**
+ * The shared {@link sharedFakeClock fake clock} (sleeps resolve at once, advancing its time;
+ * random 0.5), with `slept` as the list of waits, as the provider tests read it.
+ */
 export function fakeClock(startMs = Date.parse("2025-01-02T03:00:00Z")): Clock & { slept: number[] } {
-  let now = startMs;
-  const slept: number[] = [];
-  return {
-    slept,
-    now: () => now,
-    sleep: async (ms: number) => {
-      slept.push(ms);
-      now += ms;
-    },
-    random: () => 0.5,
-  };
+  const clock: FakeClock = sharedFakeClock({ start: startMs, random: 0.5 });
+  return { now: clock.now, sleep: clock.sleep, random: clock.random, slept: clock.sleeps };
 }
 
 /** A stack config double that behaves like the engine's: keys without a namespace get the project's. */
@@ -104,32 +113,23 @@ export function mockApi(): { scope: nockType.Scope; requests: RecordedRequest[] 
 
 /** A credential object as the Vobiz API returns it (newer generation: redacted password, no description). */
 export function apiCredential(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
+  return credentialJson({
     id: "11111111-2222-4333-8444-555555555555",
     username: "office_desk-1",
-    enabled: true,
-    account_id: AUTH_ID,
-    realm: REALM,
-    password: "<redacted>",
     created_at: CREATED_AT,
     updated_at: UPDATED_AT,
     ...overrides,
-  };
+  });
 }
 
 /** A list page holding the given credentials. */
 export function apiList(objects: Record<string, unknown>[]): Record<string, unknown> {
-  return { meta: { limit: 100, offset: 0, total: objects.length }, objects };
+  return listJson(objects);
 }
 
 /** The documented error envelope. */
 export function apiError(code: string, message: string, details?: unknown): Record<string, unknown> {
-  return {
-    status: "error",
-    error: { code, message, ...(details === undefined ? {} : { details }) },
-    timestamp: "2025-01-02T03:04:05Z",
-    requestId: "req_unit_1",
-  };
+  return errorEnvelope(code, message, { details, requestId: "req_unit_1" });
 }
 
 /** `check` must accept these raw inputs; returns the checked inputs. */
@@ -169,111 +169,27 @@ export function undefinedPaths(value: unknown, at = "$"): string[] {
   );
 }
 
-/** Everything an error exposes: message, stack, own properties and its JSON form. */
+/** Everything an error exposes (every rendering: message, stack, own properties, JSON form). */
 export function errorText(e: unknown): string {
-  if (!(e instanceof Error)) return String(e);
-  const own: Record<string, unknown> = {};
-  for (const k of Object.getOwnPropertyNames(e)) own[k] = (e as unknown as Record<string, unknown>)[k];
-  let json = "";
-  try {
-    json = JSON.stringify(e);
-  } catch {
-    json = "";
-  }
-  return [
-    e.message,
-    e.stack ?? "",
-    JSON.stringify(own, (_k, v: unknown) => (v instanceof Error ? v.message : v)),
-    json,
-  ].join("\n");
+  return e instanceof Error ? renderedText(e) : String(e);
 }
 
 /** Runs `fn` and returns what it threw (failing the test when it did not throw). */
 export async function thrown(fn: () => Promise<unknown>): Promise<Error> {
-  try {
-    await fn();
-  } catch (e) {
-    if (e instanceof Error) return e;
-    throw new Error(`threw a non-Error: ${String(e)}`);
-  }
-  throw new Error("expected the call to throw, but it resolved");
+  const e = await rejectionOf(Promise.resolve().then(fn));
+  if (e instanceof Error) return e;
+  throw new Error(`threw a non-Error: ${String(e)}`);
 }
 
-/**
- * Records everything written through console.* and process.stdout/stderr while a test runs
- * (without silencing it), so a test can assert that no secret was printed.
- */
-export function captureOutput(): { text: () => string; restore: () => void } {
-  const chunks: string[] = [];
-  const spies: jest.SpyInstance[] = [];
-  for (const m of ["log", "info", "warn", "error", "debug", "trace"] as const) {
-    spies.push(
-      jest.spyOn(console, m).mockImplementation((...args: unknown[]) => {
-        chunks.push(args.map((a) => (a instanceof Error ? errorText(a) : String(a))).join(" "));
-      }),
-    );
-  }
-  for (const stream of [process.stdout, process.stderr]) {
-    const original = stream.write.bind(stream);
-    spies.push(
-      jest.spyOn(stream, "write").mockImplementation(((chunk: unknown, ...rest: unknown[]) => {
-        const text = typeof chunk === "string" ? chunk : Buffer.from(chunk as Uint8Array).toString();
-        chunks.push(text);
-        // The client's debug traces are recorded but not echoed, to keep the test output readable.
-        if (text.startsWith("[pulumi-vobiz]")) return true;
-        return (original as (...a: unknown[]) => boolean)(chunk, ...rest);
-      }) as typeof stream.write),
-    );
-  }
-  return {
-    text: () => chunks.join("\n"),
-    restore: () => spies.forEach((s) => s.mockRestore()),
-  };
-}
-
-/** Asserts that none of the secrets occurs in the text. */
+/** Asserts that none of the (non-empty) secrets occurs in the text. */
 export function expectFreeOf(text: string, secrets: readonly string[]): void {
-  for (const s of secrets) {
-    if (s.length > 0 && text.includes(s)) {
-      throw new Error(
-        `found a secret (${s.length} chars, starting ${JSON.stringify(s.slice(0, 3))}) in: ${text}`,
-      );
-    }
-  }
+  expectTextFreeOf(text, secrets);
 }
 
 /**
- * Standard nock hygiene for a test file: no real network, every unmatched request recorded as
- * a failure, every interceptor used, all cleaned between tests.
+ * Standard nock hygiene for a test file (the shared `useNock`): no real network, every unmatched
+ * request a failure, every interceptor used, all cleaned between tests.
  */
 export function useNock(): { unmatched: string[] } {
-  const state = { unmatched: [] as string[] };
-  const onNoMatch = (req: { method: string; url: string | URL }) => {
-    const url = new URL(String(req.url));
-    state.unmatched.push(`${req.method.toUpperCase()} ${url.pathname}${url.search}`);
-  };
-  beforeAll(() => {
-    // nock lives in the host realm, shared by every test file of a jest worker; files using the
-    // shared helper deactivate it when they finish, so (re)activate it here.
-    if (!nock.isActive()) nock.activate();
-    nock.disableNetConnect();
-    nock.emitter.on("no match", onNoMatch);
-  });
-  afterAll(() => {
-    nock.emitter.removeListener("no match", onNoMatch);
-    nock.cleanAll();
-    nock.enableNetConnect();
-    nock.restore(); // the convention of test/helpers/nock.ts: nock is deactivated after a file
-  });
-  beforeEach(() => {
-    state.unmatched.length = 0;
-  });
-  afterEach(() => {
-    const pending = nock.pendingMocks();
-    nock.abortPendingRequests();
-    nock.cleanAll();
-    expect(state.unmatched).toEqual([]);
-    expect(pending).toEqual([]);
-  });
-  return state;
+  return { unmatched: useSharedNock({ expectAllUsed: true }).unmatched };
 }

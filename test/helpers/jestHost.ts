@@ -1,8 +1,9 @@
 /**
- * Reaching outside jest's sandbox. jest runs each test file in its own VM context with its own
- * globals (`Promise`, `Error`, a copy of `process`); the Node process that hosts it (the "host
- * realm") is where natively loaded modules run and where process-wide settings such as the time
- * zone live. Tests rarely need this; the nock loader and time-zone tests do.
+ * Reaching the Node process that hosts jest, outside jest's sandbox. jest runs each test file in
+ * its own VM context (a JavaScript realm) with its own globals (`Promise`, `Error`, a copy of
+ * `process`); the host process is where natively loaded modules run and where process-wide
+ * settings such as the time zone live. Tests rarely need this; the nock loader (./nock) and the
+ * time-zone tests do. (Nothing here is about SIP realms.)
  */
 import Module from "node:module";
 
