@@ -59,16 +59,11 @@ export interface WorkspaceOptions {
   env?: Record<string, string | undefined>;
 }
 
-/** Variables of the caller's environment that must never leak into a test's engine. */
-const SCRUBBED_ENV = [
-  "VOBIZ_AUTH_ID",
-  "VOBIZ_AUTH_TOKEN",
-  "VOBIZ_BASE_URL",
-  "VOBIZ_DEBUG",
-  "PULUMI_ACCESS_TOKEN",
-  "PULUMI_BACKEND_URL",
-  "PULUMI_CONFIG_PASSPHRASE_FILE",
-];
+/**
+ * Variables of the caller's environment that must never leak into a test's engine: these, and
+ * every `VOBIZ_*` variable (connection, debugging, retry and rate settings alike).
+ */
+const SCRUBBED_ENV = ["PULUMI_ACCESS_TOKEN", "PULUMI_BACKEND_URL", "PULUMI_CONFIG_PASSPHRASE_FILE"];
 
 export class PulumiWorkspace {
   readonly dir: string;
@@ -96,7 +91,7 @@ export class PulumiWorkspace {
     }
     for (const d of ["backend", "home", "tmp"]) fs.mkdirSync(path.join(this.root, d), { recursive: true });
     const env: NodeJS.ProcessEnv = { ...process.env };
-    for (const k of SCRUBBED_ENV) delete env[k];
+    for (const k of Object.keys(env)) if (k.startsWith("VOBIZ_") || SCRUBBED_ENV.includes(k)) delete env[k];
     Object.assign(env, {
       PATH: `${pulumiCliDir()}${path.delimiter}${process.env.PATH ?? ""}`,
       PULUMI_BACKEND_URL: `file://${path.join(this.root, "backend")}`,
