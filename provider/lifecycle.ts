@@ -11,6 +11,7 @@ import type { CredentialInputs, CredentialOutputs, InputName } from "./contract"
 import { VobizConfigError, VobizConflictError, VobizError, VobizNotFoundError } from "./errors";
 import { fieldChanges } from "./fields";
 import { parseCredentialInputs, type InputFailure } from "./inputs";
+import { partialCreateProperties, VobizPartialCreateError } from "./partialCreate";
 import { resolvePassword, type PasswordSourceContext } from "./passwordSource";
 import { normaliseDescription } from "./rules";
 import type { Credential } from "./schemas";
@@ -145,7 +146,7 @@ export function createCredentialProvider(options: CredentialProviderOptions = {}
         try {
           created = await c.updateCredential(created.id, patch);
         } catch (e) {
-          throw await rollBack(c, created, e);
+          throw await rollBack(c, created, e, inputs);
         }
       }
       return { id: created.id, outs: outputsOf(inputs, created, c.authId) };
@@ -206,18 +207,31 @@ async function adopt(c: VobizClient, inputs: CredentialInputs, password: string)
   return c.updateCredential(existing.id, patch);
 }
 
-/** Deletes a just-created credential whose follow-up update failed; returns the error to throw. */
-async function rollBack(c: VobizClient, created: Credential, cause: unknown): Promise<Error> {
+/**
+ * Deletes a just-created credential whose follow-up update failed, and returns the error to
+ * throw. Deleting first is deliberate: the credential is live and enabled, and may be meant to
+ * be disabled, so removing it puts the account back as it was before the run. Only when that
+ * DELETE fails too is the credential reported as created but not initialised, so the engine
+ * keeps it in state and the next `up` finishes it (partialCreate.ts).
+ */
+async function rollBack(
+  c: VobizClient,
+  created: Credential,
+  cause: unknown,
+  inputs: CredentialInputs,
+): Promise<Error> {
   const why = cause instanceof Error ? cause.message : "unknown error";
   try {
     await c.deleteCredential(created.id);
   } catch (e) {
     if (!(e instanceof VobizNotFoundError)) {
       const how = e instanceof Error ? e.message : "unknown error";
-      return new VobizError(
+      return new VobizPartialCreateError(
         `Created Vobiz credential '${created.username}' (id ${created.id}) but could not apply enabled/description: ` +
-          `${why} Deleting it again also failed: ${how} Delete it in the Vobiz console, or run \`pulumi up\` again ` +
-          "with `adoptExisting: true` to take it over.",
+          `${why} Deleting it again also failed: ${how} Pulumi keeps it in the stack as not yet initialised: ` +
+          "run `pulumi up` again to apply enabled/description (or `pulumi destroy` to delete it).",
+        created.id,
+        partialCreateProperties(inputs, created, c.authId),
       );
     }
   }

@@ -8,6 +8,7 @@
 import type { VobizCredentialProvider } from "./lifecycle";
 import { vobizCredentialProvider } from "./lifecycle";
 import { INPUT_NAMES, SECRET_NAMES } from "./fields";
+import { VobizPartialCreateError } from "./partialCreate";
 
 export {
   createCredentialProvider,
@@ -46,6 +47,25 @@ if (require.main && /[\\/]cmd[\\/]dynamic-provider[\\/]/.test(require.main.filen
   process.on("SIGINT", onDynamicProviderInterrupt);
 }
 
+/** The engine's key of the serialized provider, in the inputs of every dynamic resource. */
+const PROVIDER_KEY = "__provider";
+
+/**
+ * A create whose credential Vobiz created but the provider could not finish is reported with
+ * its id and properties (VobizPartialCreateError), which the host sends as "created but not
+ * initialised". The host adds the serialized provider only to successful results, and later
+ * operations need it, so it is added here from the create's own inputs.
+ */
+async function createRecordingPartial(inputs: Parameters<VobizCredentialProvider["create"]>[0]) {
+  try {
+    return await vobizCredentialProvider.create(inputs);
+  } catch (e) {
+    const provider = (inputs as unknown as Record<string, unknown>)[PROVIDER_KEY];
+    if (e instanceof VobizPartialCreateError && provider !== undefined) e.properties[PROVIDER_KEY] = provider;
+    throw e;
+  }
+}
+
 /** Inputs whose value the engine would print next to a check failure ("property X value {...}"). */
 const ENGINE_ECHOED_SECRETS = new Set<string>(SECRET_NAMES);
 
@@ -67,7 +87,7 @@ function engineWouldEchoSecret(property: string): boolean {
  */
 export const engineCredentialProvider: VobizCredentialProvider = {
   ...vobizCredentialProvider,
-  create: (inputs) => tracked(() => vobizCredentialProvider.create(inputs)),
+  create: (inputs) => tracked(() => createRecordingPartial(inputs)),
   update: (id, olds, news) => tracked(() => vobizCredentialProvider.update(id, olds, news)),
   delete: (id, props) => tracked(() => vobizCredentialProvider.delete(id, props)),
   async check(olds, news) {

@@ -9,6 +9,7 @@ import {
   vobizCredentialProvider,
 } from "../../provider/provider";
 import type { CredentialInputs, CredentialOutputs } from "../../provider/contract";
+import { VobizPartialCreateError } from "../../provider/partialCreate";
 
 const inputs: CredentialInputs = {
   username: "u1",
@@ -65,6 +66,15 @@ test("a failed write is no longer in flight", async () => {
   await expect(engineCredentialProvider.create(inputs)).rejects.toThrow("boom");
   onDynamicProviderInterrupt();
   expect(kill).toHaveBeenCalledTimes(1);
+});
+
+test("a partial create carries the serialized provider from the create's inputs (the host adds it only on success)", async () => {
+  const partial = new VobizPartialCreateError("created, not initialised", "id-9", outs);
+  jest.spyOn(vobizCredentialProvider, "create").mockRejectedValue(partial);
+  const withProvider = { ...inputs, __provider: "exports.handler = ..." } as CredentialInputs;
+  await expect(engineCredentialProvider.create(withProvider)).rejects.toBe(partial);
+  expect(partial.id).toBe("id-9");
+  expect(partial.properties).toEqual({ ...outs, __provider: "exports.handler = ..." });
 });
 
 test("reads, diffs and configure are the default provider's own", () => {
