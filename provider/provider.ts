@@ -1,13 +1,14 @@
 /**
  * The engine adapter, and the module the engine loads (`pulumi-vobiz/provider`, required by the
  * serialized provider of every state, old ones included, so its path and exports stay). It owns
- * what only matters inside Pulumi's dynamic-provider process: the check-failure masking of secret
- * inputs, and the SIGINT guard with its count of writes in flight. The lifecycle itself is
+ * what only matters inside Pulumi's dynamic-provider process: applying the check-failure masking
+ * (checkMasking.ts), recording a partial create, and the SIGINT guard with its count of writes in
+ * flight. The lifecycle itself is
  * lifecycle.ts's.
  */
 import type { VobizCredentialProvider } from "./lifecycle";
 import { vobizCredentialProvider } from "./lifecycle";
-import { INPUT_NAMES, SECRET_NAMES } from "./fields";
+import { maskForEngine } from "./checkMasking";
 import { VobizPartialCreateError } from "./partialCreate";
 
 export {
@@ -66,24 +67,12 @@ async function createRecordingPartial(inputs: Parameters<VobizCredentialProvider
   }
 }
 
-/** Inputs whose value the engine would print next to a check failure ("property X value {...}"). */
-const ENGINE_ECHOED_SECRETS = new Set<string>(SECRET_NAMES);
-
-/** Misspelt inputs that probably hold a password too ("pasword", "Password", "passwd", "sipSecret"). */
-const SECRET_LOOKING_NAME = /pa?s+w|pw|secret|token/i;
-
-function engineWouldEchoSecret(property: string): boolean {
-  const root = property.split(".")[0];
-  if (ENGINE_ECHOED_SECRETS.has(root)) return true;
-  return !(INPUT_NAMES as readonly string[]).includes(root) && SECRET_LOOKING_NAME.test(root);
-}
-
 /**
  * The provider as the engine drives it (through the serialized provider). Identical to
  * {@link vobizCredentialProvider} except that its writes count as in flight for the SIGINT guard
- * ({@link onDynamicProviderInterrupt}), and that a check failure of a secret input is reported
- * without a property name: the engine prints the value of a failing property next to the reason
- * (even a secret one), so the property is named in the reason instead.
+ * ({@link onDynamicProviderInterrupt}), that a partial create is recorded, and that a check failure
+ * whose value could be secret is reported without a property name (checkMasking.ts): the engine
+ * prints the value of a failing property next to the reason, so the name goes in the reason.
  */
 export const engineCredentialProvider: VobizCredentialProvider = {
   ...vobizCredentialProvider,
@@ -93,10 +82,6 @@ export const engineCredentialProvider: VobizCredentialProvider = {
   async check(olds, news) {
     const result = await vobizCredentialProvider.check(olds, news);
     if (!result.failures) return result;
-    return {
-      failures: result.failures.map((f) =>
-        engineWouldEchoSecret(f.property) ? { property: "", reason: `${f.property} ${f.reason}` } : f,
-      ),
-    };
+    return { failures: maskForEngine(result.failures, news) };
   },
 };
