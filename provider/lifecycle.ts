@@ -12,7 +12,7 @@ import { VobizConfigError, VobizConflictError, VobizError, VobizNotFoundError } 
 import { fieldChanges } from "./fields";
 import { parseCredentialInputs, type InputFailure } from "./inputs";
 import { partialCreateProperties, VobizPartialCreateError } from "./partialCreate";
-import { resolvePassword, type PasswordSourceContext } from "./passwordSource";
+import { passwordWillBeSent, resolvePassword, type PasswordSourceContext } from "./passwordSource";
 import { normaliseDescription } from "./rules";
 import type { Credential } from "./schemas";
 import { credentialFromOutputs, inputsFromLive, outputsOf } from "./state";
@@ -90,7 +90,7 @@ export function createCredentialProvider(options: CredentialProviderOptions = {}
       stackConfig = req.config;
     },
 
-    async check(_olds, news) {
+    async check(olds, news) {
       const parsed = parseCredentialInputs(news);
       if (!parsed.ok) return { failures: parsed.failures };
       const failures: InputFailure[] = [];
@@ -105,8 +105,14 @@ export function createCredentialProvider(options: CredentialProviderOptions = {}
           failures.push({ property: "", reason: e.message });
         }
       }
-      // An unknown source (or key, during preview) is resolved at create/update time instead.
-      if (inputs.passwordFrom && !containsUnknown(inputs.passwordFrom) && stackConfig !== undefined) {
+      // The source is read only when this plan sends the password (a create or a rotation); an
+      // unknown source (or key, during preview) is resolved at create/update time instead.
+      if (
+        inputs.passwordFrom &&
+        !containsUnknown(inputs.passwordFrom) &&
+        stackConfig !== undefined &&
+        passwordWillBeSent(olds, inputs)
+      ) {
         try {
           password(inputs);
         } catch (e) {

@@ -350,6 +350,52 @@ describe("valid inputs", () => {
   });
 });
 
+describe("check reads passwordFrom only when the plan sends the password (create or rotation)", () => {
+  const source = { config: "sipPassword" };
+  const olds = {
+    __provider: "exports.handler = ...",
+    username: USERNAME,
+    passwordFrom: source,
+    passwordVersion: 0,
+    enabled: true,
+    adoptExisting: false,
+  };
+  const unset = async () => newProvider({ config: {} }); // configured, but the key is not set
+
+  test.each<[string, Record<string, unknown>, Record<string, unknown>]>([
+    ["a create (no old inputs)", {}, { username: USERNAME, passwordFrom: source }],
+    [
+      "a create (only the serialized provider)",
+      { __provider: "x" },
+      { username: USERNAME, passwordFrom: source },
+    ],
+    ["a replacement (new username)", olds, { username: "other_user", passwordFrom: source }],
+    ["a rotation (new version)", olds, { username: USERNAME, passwordFrom: source, passwordVersion: 1 }],
+    ["a new source", olds, { username: USERNAME, passwordFrom: { env: "SIP_PW" } }],
+    [
+      "a switch from password",
+      { ...olds, passwordFrom: undefined, password: PW },
+      { username: USERNAME, passwordFrom: source },
+    ],
+  ])("%s: an unset source fails check", async (_label, old, news) => {
+    const result = await (await unset()).check(old, news);
+    expect(result.failures).toEqual([
+      { property: "passwordFrom", reason: expect.stringMatching(/is not set|environment variable SIP_PW/) },
+    ]);
+  });
+
+  test.each<[string, Record<string, unknown>]>([
+    ["no change", { username: USERNAME, passwordFrom: source }],
+    ["a description change", { username: USERNAME, passwordFrom: source, description: "Desk" }],
+    ["enabled: false", { username: USERNAME, passwordFrom: source, enabled: false }],
+    ["the same version, given explicitly", { username: USERNAME, passwordFrom: source, passwordVersion: 0 }],
+  ])("%s: the source is not read, so an unset one passes", async (_label, news) => {
+    const result = await (await unset()).check(olds, news);
+    expect(result.failures).toBeUndefined();
+    expect(result.inputs).toMatchObject({ passwordFrom: source });
+  });
+});
+
 describe("unknown values (preview)", () => {
   test.each<[string, Record<string, unknown>]>([
     ["username", { ...ok, username: UNKNOWN }],
