@@ -94,6 +94,13 @@ const invalid: Case[] = [
   ["password with DEL", { username: USERNAME, password: "Corp_SECRET\u007fpw1" }, "password"],
   ["password with ESC", { username: USERNAME, password: "Corp_SECRET\u001bpw1" }, "password"],
   [
+    "password with U+0085 (C1 NEXT LINE)",
+    { username: USERNAME, password: "Corp_SECRET\u0085pw1" },
+    "password",
+  ],
+  ["password with U+0080 (C1)", { username: USERNAME, password: "Corp_SECRET\u0080pw1" }, "password"],
+  ["password with U+009F (C1)", { username: USERNAME, password: "Corp_SECRET\u009fpw1" }, "password"],
+  [
     "very long password with a newline",
     { username: USERNAME, password: `${"Long_SECRET".repeat(1000)}\n` },
     "password",
@@ -508,8 +515,8 @@ describe("the engine-facing provider (engineCredentialProvider)", () => {
 });
 
 describe("properties (fast-check)", () => {
-  // eslint-disable-next-line no-control-regex -- the password rule's own definition
-  const CONTROL = /[\u0000-\u001f\u007f]/;
+  // Unicode's control category (C0, DEL, C1), independent of the rule's own definition.
+  const CONTROL = /\p{Cc}/u;
   const codePoint = fc.string({ unit: "binary", minLength: 1, maxLength: 1 });
   const printableCodePoint = codePoint.filter((c) => !CONTROL.test(c));
   const username = fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/);
