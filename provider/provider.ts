@@ -44,8 +44,22 @@ export function onDynamicProviderInterrupt(): void {
   process.kill(process.pid, "SIGINT");
 }
 
-if (require.main && /[\\/]cmd[\\/]dynamic-provider[\\/]/.test(require.main.filename)) {
+/**
+ * Installs the SIGINT guard, once. Called on every entry into the engine adapter: only Pulumi's
+ * dynamic-provider host calls it (through the serialized provider, `configure` first), so no
+ * guess about the host's file layout is needed and a change in the SDK cannot switch it off.
+ */
+export function installSigintGuard(): void {
+  if (process.listeners("SIGINT").includes(onDynamicProviderInterrupt)) return;
   process.on("SIGINT", onDynamicProviderInterrupt);
+}
+
+/** Calls `fn` after making sure the SIGINT guard is installed. */
+function entered<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
+  return (...args) => {
+    installSigintGuard();
+    return fn(...args);
+  };
 }
 
 /** The engine's key of the serialized provider, in the inputs of every dynamic resource. */
@@ -69,19 +83,22 @@ async function createRecordingPartial(inputs: Parameters<VobizCredentialProvider
 
 /**
  * The provider as the engine drives it (through the serialized provider). Identical to
- * {@link vobizCredentialProvider} except that its writes count as in flight for the SIGINT guard
- * ({@link onDynamicProviderInterrupt}), that a partial create is recorded, and that a check failure
- * whose value could be secret is reported without a property name (checkMasking.ts): the engine
- * prints the value of a failing property next to the reason, so the name goes in the reason.
+ * {@link vobizCredentialProvider} except that any call installs the SIGINT guard, that its
+ * writes count as in flight for it ({@link onDynamicProviderInterrupt}), that a partial create
+ * is recorded, and that a check failure whose value could be secret is reported without a
+ * property name (checkMasking.ts): the engine prints the value of a failing property next to the
+ * reason, so the name goes in the reason.
  */
 export const engineCredentialProvider: VobizCredentialProvider = {
-  ...vobizCredentialProvider,
-  create: (inputs) => tracked(() => createRecordingPartial(inputs)),
-  update: (id, olds, news) => tracked(() => vobizCredentialProvider.update(id, olds, news)),
-  delete: (id, props) => tracked(() => vobizCredentialProvider.delete(id, props)),
-  async check(olds, news) {
+  configure: entered((req) => vobizCredentialProvider.configure(req)),
+  diff: entered((id, olds, news) => vobizCredentialProvider.diff(id, olds, news)),
+  read: entered((id, props) => vobizCredentialProvider.read(id, props)),
+  create: entered((inputs) => tracked(() => createRecordingPartial(inputs))),
+  update: entered((id, olds, news) => tracked(() => vobizCredentialProvider.update(id, olds, news))),
+  delete: entered((id, props) => tracked(() => vobizCredentialProvider.delete(id, props))),
+  check: entered(async (olds, news) => {
     const result = await vobizCredentialProvider.check(olds, news);
     if (!result.failures) return result;
     return { failures: maskForEngine(result.failures, news) };
-  },
+  }),
 };
