@@ -42,7 +42,10 @@ export function partialCreateProperties(
 export class VobizPartialCreateError extends VobizError {
   /** The id of the credential Vobiz created. */
   readonly id: string;
-  /** The state to record for it (see {@link partialCreateProperties}). */
+  /**
+   * The state to record for it: the credential as created (`enabled`/`description` as Vobiz has
+   * them, the username, the password's source and version) and never a password.
+   */
   readonly properties: Record<string, unknown>;
   /** Why it is not initialised (no secret): the engine prints these instead of the message. */
   readonly reasons: string[];
