@@ -46,3 +46,4 @@ export {
   type VobizApiErrorFacts,
   type VobizOperation,
 } from "./errors";
+export { VobizPartialCreateError } from "./partialCreate";

@@ -11,7 +11,8 @@ import type { CredentialInputs, CredentialOutputs, InputName } from "./contract"
 import { VobizConfigError, VobizConflictError, VobizError, VobizNotFoundError } from "./errors";
 import { fieldChanges } from "./fields";
 import { parseCredentialInputs, type InputFailure } from "./inputs";
-import { resolvePassword, type PasswordSourceContext } from "./passwordSource";
+import { partialCreateProperties, VobizPartialCreateError } from "./partialCreate";
+import { passwordWillBeSent, resolvePassword, type PasswordSourceContext } from "./passwordSource";
 import { normaliseDescription } from "./rules";
 import type { Credential } from "./schemas";
 import { credentialFromOutputs, inputsFromLive, outputsOf } from "./state";
@@ -89,7 +90,7 @@ export function createCredentialProvider(options: CredentialProviderOptions = {}
       stackConfig = req.config;
     },
 
-    async check(_olds, news) {
+    async check(olds, news) {
       const parsed = parseCredentialInputs(news);
       if (!parsed.ok) return { failures: parsed.failures };
       const failures: InputFailure[] = [];
@@ -104,8 +105,14 @@ export function createCredentialProvider(options: CredentialProviderOptions = {}
           failures.push({ property: "", reason: e.message });
         }
       }
-      // An unknown source (or key, during preview) is resolved at create/update time instead.
-      if (inputs.passwordFrom && !containsUnknown(inputs.passwordFrom) && stackConfig !== undefined) {
+      // The source is read only when this plan sends the password (a create or a rotation); an
+      // unknown source (or key, during preview) is resolved at create/update time instead.
+      if (
+        inputs.passwordFrom &&
+        !containsUnknown(inputs.passwordFrom) &&
+        stackConfig !== undefined &&
+        passwordWillBeSent(olds, inputs)
+      ) {
         try {
           password(inputs);
         } catch (e) {
@@ -145,7 +152,7 @@ export function createCredentialProvider(options: CredentialProviderOptions = {}
         try {
           created = await c.updateCredential(created.id, patch);
         } catch (e) {
-          throw await rollBack(c, created, e);
+          throw await rollBack(c, created, e, inputs);
         }
       }
       return { id: created.id, outs: outputsOf(inputs, created, c.authId) };
@@ -206,18 +213,31 @@ async function adopt(c: VobizClient, inputs: CredentialInputs, password: string)
   return c.updateCredential(existing.id, patch);
 }
 
-/** Deletes a just-created credential whose follow-up update failed; returns the error to throw. */
-async function rollBack(c: VobizClient, created: Credential, cause: unknown): Promise<Error> {
+/**
+ * Deletes a just-created credential whose follow-up update failed, and returns the error to
+ * throw. Deleting first is deliberate: the credential is live and enabled, and may be meant to
+ * be disabled, so removing it puts the account back as it was before the run. Only when that
+ * DELETE fails too is the credential reported as created but not initialised, so the engine
+ * keeps it in state and the next `up` finishes it (partialCreate.ts).
+ */
+async function rollBack(
+  c: VobizClient,
+  created: Credential,
+  cause: unknown,
+  inputs: CredentialInputs,
+): Promise<Error> {
   const why = cause instanceof Error ? cause.message : "unknown error";
   try {
     await c.deleteCredential(created.id);
   } catch (e) {
     if (!(e instanceof VobizNotFoundError)) {
       const how = e instanceof Error ? e.message : "unknown error";
-      return new VobizError(
+      return new VobizPartialCreateError(
         `Created Vobiz credential '${created.username}' (id ${created.id}) but could not apply enabled/description: ` +
-          `${why} Deleting it again also failed: ${how} Delete it in the Vobiz console, or run \`pulumi up\` again ` +
-          "with `adoptExisting: true` to take it over.",
+          `${why} Deleting it again also failed: ${how} Pulumi keeps it in the stack as not yet initialised: ` +
+          "run `pulumi up` again to apply enabled/description (or `pulumi destroy` to delete it).",
+        created.id,
+        partialCreateProperties(inputs, created, c.authId),
       );
     }
   }

@@ -1,13 +1,15 @@
 /**
  * The engine adapter, and the module the engine loads (`pulumi-vobiz/provider`, required by the
  * serialized provider of every state, old ones included, so its path and exports stay). It owns
- * what only matters inside Pulumi's dynamic-provider process: the check-failure masking of secret
- * inputs, and the SIGINT guard with its count of writes in flight. The lifecycle itself is
+ * what only matters inside Pulumi's dynamic-provider process: applying the check-failure masking
+ * (checkMasking.ts), recording a partial create, and the SIGINT guard with its count of writes in
+ * flight. The lifecycle itself is
  * lifecycle.ts's.
  */
 import type { VobizCredentialProvider } from "./lifecycle";
 import { vobizCredentialProvider } from "./lifecycle";
-import { INPUT_NAMES, SECRET_NAMES } from "./fields";
+import { maskForEngine } from "./checkMasking";
+import { VobizPartialCreateError } from "./partialCreate";
 
 export {
   createCredentialProvider,
@@ -42,41 +44,61 @@ export function onDynamicProviderInterrupt(): void {
   process.kill(process.pid, "SIGINT");
 }
 
-if (require.main && /[\\/]cmd[\\/]dynamic-provider[\\/]/.test(require.main.filename)) {
+/**
+ * Installs the SIGINT guard, once. Called on every entry into the engine adapter: only Pulumi's
+ * dynamic-provider host calls it (through the serialized provider, `configure` first), so no
+ * guess about the host's file layout is needed and a change in the SDK cannot switch it off.
+ */
+export function installSigintGuard(): void {
+  if (process.listeners("SIGINT").includes(onDynamicProviderInterrupt)) return;
   process.on("SIGINT", onDynamicProviderInterrupt);
 }
 
-/** Inputs whose value the engine would print next to a check failure ("property X value {...}"). */
-const ENGINE_ECHOED_SECRETS = new Set<string>(SECRET_NAMES);
+/** Calls `fn` after making sure the SIGINT guard is installed. */
+function entered<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
+  return (...args) => {
+    installSigintGuard();
+    return fn(...args);
+  };
+}
 
-/** Misspelt inputs that probably hold a password too ("pasword", "Password", "passwd", "sipSecret"). */
-const SECRET_LOOKING_NAME = /pa?s+w|pw|secret|token/i;
+/** The engine's key of the serialized provider, in the inputs of every dynamic resource. */
+const PROVIDER_KEY = "__provider";
 
-function engineWouldEchoSecret(property: string): boolean {
-  const root = property.split(".")[0];
-  if (ENGINE_ECHOED_SECRETS.has(root)) return true;
-  return !(INPUT_NAMES as readonly string[]).includes(root) && SECRET_LOOKING_NAME.test(root);
+/**
+ * A create whose credential Vobiz created but the provider could not finish is reported with
+ * its id and properties (VobizPartialCreateError), which the host sends as "created but not
+ * initialised". The host adds the serialized provider only to successful results, and later
+ * operations need it, so it is added here from the create's own inputs.
+ */
+async function createRecordingPartial(inputs: Parameters<VobizCredentialProvider["create"]>[0]) {
+  try {
+    return await vobizCredentialProvider.create(inputs);
+  } catch (e) {
+    const provider = (inputs as unknown as Record<string, unknown>)[PROVIDER_KEY];
+    if (e instanceof VobizPartialCreateError && provider !== undefined) e.properties[PROVIDER_KEY] = provider;
+    throw e;
+  }
 }
 
 /**
  * The provider as the engine drives it (through the serialized provider). Identical to
- * {@link vobizCredentialProvider} except that its writes count as in flight for the SIGINT guard
- * ({@link onDynamicProviderInterrupt}), and that a check failure of a secret input is reported
- * without a property name: the engine prints the value of a failing property next to the reason
- * (even a secret one), so the property is named in the reason instead.
+ * {@link vobizCredentialProvider} except that any call installs the SIGINT guard, that its
+ * writes count as in flight for it ({@link onDynamicProviderInterrupt}), that a partial create
+ * is recorded, and that a check failure whose value could be secret is reported without a
+ * property name (checkMasking.ts): the engine prints the value of a failing property next to the
+ * reason, so the name goes in the reason.
  */
 export const engineCredentialProvider: VobizCredentialProvider = {
-  ...vobizCredentialProvider,
-  create: (inputs) => tracked(() => vobizCredentialProvider.create(inputs)),
-  update: (id, olds, news) => tracked(() => vobizCredentialProvider.update(id, olds, news)),
-  delete: (id, props) => tracked(() => vobizCredentialProvider.delete(id, props)),
-  async check(olds, news) {
+  configure: entered((req) => vobizCredentialProvider.configure(req)),
+  diff: entered((id, olds, news) => vobizCredentialProvider.diff(id, olds, news)),
+  read: entered((id, props) => vobizCredentialProvider.read(id, props)),
+  create: entered((inputs) => tracked(() => createRecordingPartial(inputs))),
+  update: entered((id, olds, news) => tracked(() => vobizCredentialProvider.update(id, olds, news))),
+  delete: entered((id, props) => tracked(() => vobizCredentialProvider.delete(id, props))),
+  check: entered(async (olds, news) => {
     const result = await vobizCredentialProvider.check(olds, news);
     if (!result.failures) return result;
-    return {
-      failures: result.failures.map((f) =>
-        engineWouldEchoSecret(f.property) ? { property: "", reason: `${f.property} ${f.reason}` } : f,
-      ),
-    };
-  },
+    return { failures: maskForEngine(result.failures, news) };
+  }),
 };

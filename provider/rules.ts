@@ -22,9 +22,12 @@ export function normaliseDescription(value: unknown): string | undefined {
   return value as string;
 }
 
-/** Control characters, which a password must not contain. */
+/**
+ * Control characters, which a password must not contain: C0 (U+0000-U+001F), DEL and C1
+ * (U+0080-U+009F, e.g. U+0085 NEXT LINE), every code point of Unicode's `Cc` category.
+ */
 // eslint-disable-next-line no-control-regex -- control characters are exactly what it rejects
-export const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+export const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
 /** Control characters but tab and line breaks, which a description must not contain. */
 // eslint-disable-next-line no-control-regex -- control characters (but tab and newlines) are rejected
 export const CONTROL_CHARS_BUT_WHITESPACE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;

@@ -2,7 +2,7 @@
  * The provider object that Pulumi serializes into every VobizCredential's state (`__provider`).
  *
  * It is deliberately a thin reference: each method loads the implementation from the installed
- * `pulumi-vobiz` package at call time. So the state holds a few hundred bytes per resource, no
+ * `pulumi-vobiz` package at call time. So the state holds a few kilobytes per resource, no
  * secret and no client, and `refresh`/`destroy` of existing resources run the code of the
  * package version installed now (Pulumi runs the provider stored in the *old* state for those,
  * pulumi/pulumi#16826), so upgrading the package fixes existing stacks too.
@@ -10,20 +10,101 @@
  * It calls `engineCredentialProvider` (see provider.ts), the provider adapted to how the engine
  * reports check failures.
  *
+ * When the package cannot be loaded (uninstalled while the stack still holds credentials, the
+ * usual case being a change that removes the last credentials and the package together), each
+ * method fails with a message saying what happened and what to do, instead of Node's bare
+ * `Cannot find module`.
+ *
  * Everything a method needs must be inside its body: the closure serializer copies the function
  * text, and `require` here resolves from the directory the dynamic-provider process runs in (the
- * Pulumi project), where the package is installed.
+ * Pulumi project), where the package is installed. Hence the repeated loading code.
  */
 /* eslint-disable @typescript-eslint/no-require-imports */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 
 export const serializedCredentialProvider: dynamic.ResourceProvider = {
-  configure: (req) => require("pulumi-vobiz/provider").engineCredentialProvider.configure(req),
-  check: (olds, news) => require("pulumi-vobiz/provider").engineCredentialProvider.check(olds, news),
-  diff: (id, olds, news) => require("pulumi-vobiz/provider").engineCredentialProvider.diff(id, olds, news),
-  create: (inputs) => require("pulumi-vobiz/provider").engineCredentialProvider.create(inputs),
-  read: (id, props) => require("pulumi-vobiz/provider").engineCredentialProvider.read(id, props),
-  update: (id, olds, news) =>
-    require("pulumi-vobiz/provider").engineCredentialProvider.update(id, olds, news),
-  delete: (id, props) => require("pulumi-vobiz/provider").engineCredentialProvider.delete(id, props),
+  configure: (req) => {
+    let p;
+    try {
+      p = require("pulumi-vobiz/provider").engineCredentialProvider;
+    } catch (e) {
+      if ((e as { code?: string }).code !== "MODULE_NOT_FOUND") throw e;
+      throw new Error(
+        `The pulumi-vobiz package is not installed where this Pulumi program runs (${(e as Error).message.split("\n")[0]}), but the stack still holds VobizCredential resources, which need it for every operation, deletes included. Install it again (npm install pulumi-vobiz), then run \`pulumi up\` or \`pulumi destroy\`. To stop using it: remove the VobizCredential resources first (pulumi up or pulumi destroy), and uninstall the package after.`,
+      );
+    }
+    return p.configure(req);
+  },
+  check: (olds, news) => {
+    let p;
+    try {
+      p = require("pulumi-vobiz/provider").engineCredentialProvider;
+    } catch (e) {
+      if ((e as { code?: string }).code !== "MODULE_NOT_FOUND") throw e;
+      throw new Error(
+        `The pulumi-vobiz package is not installed where this Pulumi program runs (${(e as Error).message.split("\n")[0]}), but the stack still holds VobizCredential resources, which need it for every operation, deletes included. Install it again (npm install pulumi-vobiz), then run \`pulumi up\` or \`pulumi destroy\`. To stop using it: remove the VobizCredential resources first (pulumi up or pulumi destroy), and uninstall the package after.`,
+      );
+    }
+    return p.check(olds, news);
+  },
+  diff: (id, olds, news) => {
+    let p;
+    try {
+      p = require("pulumi-vobiz/provider").engineCredentialProvider;
+    } catch (e) {
+      if ((e as { code?: string }).code !== "MODULE_NOT_FOUND") throw e;
+      throw new Error(
+        `The pulumi-vobiz package is not installed where this Pulumi program runs (${(e as Error).message.split("\n")[0]}), but the stack still holds VobizCredential resources, which need it for every operation, deletes included. Install it again (npm install pulumi-vobiz), then run \`pulumi up\` or \`pulumi destroy\`. To stop using it: remove the VobizCredential resources first (pulumi up or pulumi destroy), and uninstall the package after.`,
+      );
+    }
+    return p.diff(id, olds, news);
+  },
+  create: (inputs) => {
+    let p;
+    try {
+      p = require("pulumi-vobiz/provider").engineCredentialProvider;
+    } catch (e) {
+      if ((e as { code?: string }).code !== "MODULE_NOT_FOUND") throw e;
+      throw new Error(
+        `The pulumi-vobiz package is not installed where this Pulumi program runs (${(e as Error).message.split("\n")[0]}), but the stack still holds VobizCredential resources, which need it for every operation, deletes included. Install it again (npm install pulumi-vobiz), then run \`pulumi up\` or \`pulumi destroy\`. To stop using it: remove the VobizCredential resources first (pulumi up or pulumi destroy), and uninstall the package after.`,
+      );
+    }
+    return p.create(inputs);
+  },
+  read: (id, props) => {
+    let p;
+    try {
+      p = require("pulumi-vobiz/provider").engineCredentialProvider;
+    } catch (e) {
+      if ((e as { code?: string }).code !== "MODULE_NOT_FOUND") throw e;
+      throw new Error(
+        `The pulumi-vobiz package is not installed where this Pulumi program runs (${(e as Error).message.split("\n")[0]}), but the stack still holds VobizCredential resources, which need it for every operation, deletes included. Install it again (npm install pulumi-vobiz), then run \`pulumi up\` or \`pulumi destroy\`. To stop using it: remove the VobizCredential resources first (pulumi up or pulumi destroy), and uninstall the package after.`,
+      );
+    }
+    return p.read(id, props);
+  },
+  update: (id, olds, news) => {
+    let p;
+    try {
+      p = require("pulumi-vobiz/provider").engineCredentialProvider;
+    } catch (e) {
+      if ((e as { code?: string }).code !== "MODULE_NOT_FOUND") throw e;
+      throw new Error(
+        `The pulumi-vobiz package is not installed where this Pulumi program runs (${(e as Error).message.split("\n")[0]}), but the stack still holds VobizCredential resources, which need it for every operation, deletes included. Install it again (npm install pulumi-vobiz), then run \`pulumi up\` or \`pulumi destroy\`. To stop using it: remove the VobizCredential resources first (pulumi up or pulumi destroy), and uninstall the package after.`,
+      );
+    }
+    return p.update(id, olds, news);
+  },
+  delete: (id, props) => {
+    let p;
+    try {
+      p = require("pulumi-vobiz/provider").engineCredentialProvider;
+    } catch (e) {
+      if ((e as { code?: string }).code !== "MODULE_NOT_FOUND") throw e;
+      throw new Error(
+        `The pulumi-vobiz package is not installed where this Pulumi program runs (${(e as Error).message.split("\n")[0]}), but the stack still holds VobizCredential resources, which need it for every operation, deletes included. Install it again (npm install pulumi-vobiz), then run \`pulumi up\` or \`pulumi destroy\`. To stop using it: remove the VobizCredential resources first (pulumi up or pulumi destroy), and uninstall the package after.`,
+      );
+    }
+    return p.delete(id, props);
+  },
 };

@@ -1,8 +1,9 @@
 /**
  * A create that needs a follow-up PUT (`enabled: false`: the create body carries only username
  * and password) whose PUT keeps failing. The provider deletes the credential it just created and
- * says so; nothing is orphaned. When the rollback DELETE fails too, the error names the leftover
- * and the way to take it over, and that recovery works.
+ * says so; nothing is orphaned. When the rollback DELETE fails too, the provider reports the
+ * credential as created but not initialised: the engine keeps it in state and the next `up`
+ * applies what is missing, with no `adoptExisting`.
  */
 import type { FaultRule } from "../../provider/sandbox";
 import { createStackFixture, type StackFixture } from "../helpers/stackFixture";
@@ -79,7 +80,7 @@ describe("failed follow-up PUT after a create", () => {
     expect(f.live()[0].enabled).toBe(false);
   });
 
-  test("PUT and the rollback DELETE both fail: the error names the leftover; adoptExisting takes it over", async () => {
+  test("PUT and the rollback DELETE both fail: the credential is kept in state, not initialised; the next up finishes it", async () => {
     const rules: FaultRule[] = [
       { method: "PUT", status: 500, times: 100 },
       { method: "DELETE", status: 503, times: 100 },
@@ -87,21 +88,19 @@ describe("failed follow-up PUT after a create", () => {
     for (const r of rules) f.sandbox.faults.add(r);
     f.spec({
       phone: { username: "followup_disabled", passwordKey: "pw", enabled: false },
-      fax: { username: "followup_stuck", passwordKey: "pw", enabled: false },
+      fax: { username: "followup_stuck", passwordKey: "pw", enabled: false, description: "Fax line" },
     });
     const journal = new JournalWindow(f);
     const failed = await f.ws.up({ check: false });
     const afterFailure = await convergence(f);
     const leftover = f.live().find((c) => c.username === "followup_stuck");
+    const recorded = (await f.ws.credentialsInState()).find((r) => r.urn.endsWith("::fax"));
 
     f.sandbox.faults.clear();
-    // Without adoptExisting the next up hits the leftover's username (409) and says what to do.
-    const conflict = await f.ws.up({ check: false });
-    f.spec({
-      phone: { username: "followup_disabled", passwordKey: "pw", enabled: false },
-      fax: { username: "followup_stuck", passwordKey: "pw", enabled: false, adoptExisting: true },
-    });
-    const adopted = await f.ws.up();
+    // No adoptExisting: the engine updates the resource it recorded as not initialised.
+    const finish = new JournalWindow(f);
+    const finished = await f.ws.up();
+    const finishing = finish.entries();
     const preview = await f.ws.preview({ expectNoChanges: true });
     const c = await convergence(f);
     const w = journal.appliedWrites();
@@ -109,31 +108,41 @@ describe("failed follow-up PUT after a create", () => {
     recordLeaks(hits.length);
     recordResult({
       id: "03b",
-      message: `${providerError(failed)} — then, without adoptExisting: ${providerError(conflict)}`,
-      scenario: "failed follow-up and failed rollback DELETE; recovered with adoptExisting",
+      message: providerError(failed),
+      scenario: "failed follow-up and failed rollback DELETE: kept in state as not initialised",
       faults: describeRules(rules),
       operations:
-        `up (failed); faults cleared; up (failed: ${conflict.code === 0 ? "no" : "409"} conflict); ` +
-        "adoptExisting: true; up (ok, adopted); preview --expect-no-changes (ok)",
+        "up (failed: created but not initialised); faults cleared; up (ok: one PUT finishes it); " +
+        "preview --expect-no-changes (ok)",
       ...measuredColumns(w, c, journal),
       leaks: hits.length,
-      durationMs: failed.durationMs + conflict.durationMs + adopted.durationMs + preview.durationMs,
-      outcome: `after the failed run: ${afterFailure.orphansLive.length} orphan (named in the error); after adoption: converged`,
+      durationMs: failed.durationMs + finished.durationMs + preview.durationMs,
+      outcome: `after the failed run: ${afterFailure.orphansLive.length} orphans, ${afterFailure.stateIds.length} in state; next up: ${finishing
+        .map((e) => `${e.method} ${e.status}`)
+        .join(" → ")}; converged`,
     });
 
     expect(failed.code).not.toBe(0);
     expect(leftover).toBeDefined();
-    expect(afterFailure.orphansLive).toEqual([leftover!.id]);
+    expect(leftover!.enabled).toBe(true);
+    // The engine holds the new credential: nothing orphaned, even before the next up.
+    expect(afterFailure.orphansLive).toEqual([]);
+    expect(afterFailure.stateIds).toContain(leftover!.id);
+    expect(recorded?.id).toBe(leftover!.id);
+    expect(recorded?.inputs?.__provider).toBeDefined();
     expect(output(failed)).toContain(`(id ${leftover!.id})`);
     expect(output(failed)).toMatch(/Deleting it again also failed/);
-    expect(output(failed)).toMatch(/adoptExisting: true/);
-    expect(conflict.code).not.toBe(0);
-    expect(output(conflict)).toMatch(/already exists[\s\S]*adoptExisting: true/);
+    expect(output(failed)).toMatch(/run `pulumi up` again/);
+    expect(output(failed)).not.toMatch(/adoptExisting: true/);
+    // The next up sends what is missing in one PUT, no create (the state holds no password, so it
+    // sends the same one again).
+    expect(finishing.map((e) => `${e.method} ${e.status}`)).toEqual(["PUT 200"]);
+    expect(Object.keys(finishing[0].body as object).sort()).toEqual(["description", "enabled", "password"]);
     expectConverged(c, ["followup_disabled", "followup_stuck"]);
-    // Adoption kept the leftover (same id) and applied enabled: false and the password.
     const fax = f.live().find((x) => x.username === "followup_stuck")!;
     expect(fax.id).toBe(leftover!.id);
     expect(fax.enabled).toBe(false);
+    expect(fax.description).toBe("Fax line");
     expect(f.sandbox.credentials.verifyPassword(f.authId, fax.id, f.secrets["password pw"])).toBe(true);
     expectNoHits(hits);
     await f.expectNoSecretsLeaked();

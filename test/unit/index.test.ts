@@ -23,13 +23,14 @@ test("exports the resource, the provider factory and the error classes only", ()
       "VobizServerError",
       "VobizConnectionError",
       "VobizResponseError",
+      "VobizPartialCreateError",
     ].sort(),
   );
 });
 
 test("every exported error class is a VobizError", () => {
   const errors = Object.entries(root).filter(([name]) => name.endsWith("Error"));
-  expect(errors.length).toBe(12);
+  expect(errors.length).toBe(13);
   for (const [, cls] of errors) {
     expect((cls as { prototype: unknown }).prototype instanceof VobizError || cls === VobizError).toBe(true);
   }

@@ -4,6 +4,7 @@
  * (unknown sentinels included) pass and are normalised.
  */
 import fc from "fast-check";
+import { plainValuedInputs } from "../../provider/checkMasking";
 import { engineCredentialProvider, type VobizCredentialProvider } from "../../provider/provider";
 import { PASSWORD_MIN_LENGTH, USERNAME_PATTERN } from "../../provider/rules";
 import { UNKNOWN } from "../../provider/unknown";
@@ -92,6 +93,13 @@ const invalid: Case[] = [
   ["password with NUL", { username: USERNAME, password: "Corp_SECRET\u0000pw1" }, "password"],
   ["password with DEL", { username: USERNAME, password: "Corp_SECRET\u007fpw1" }, "password"],
   ["password with ESC", { username: USERNAME, password: "Corp_SECRET\u001bpw1" }, "password"],
+  [
+    "password with U+0085 (C1 NEXT LINE)",
+    { username: USERNAME, password: "Corp_SECRET\u0085pw1" },
+    "password",
+  ],
+  ["password with U+0080 (C1)", { username: USERNAME, password: "Corp_SECRET\u0080pw1" }, "password"],
+  ["password with U+009F (C1)", { username: USERNAME, password: "Corp_SECRET\u009fpw1" }, "password"],
   [
     "very long password with a newline",
     { username: USERNAME, password: `${"Long_SECRET".repeat(1000)}\n` },
@@ -349,6 +357,52 @@ describe("valid inputs", () => {
   });
 });
 
+describe("check reads passwordFrom only when the plan sends the password (create or rotation)", () => {
+  const source = { config: "sipPassword" };
+  const olds = {
+    __provider: "exports.handler = ...",
+    username: USERNAME,
+    passwordFrom: source,
+    passwordVersion: 0,
+    enabled: true,
+    adoptExisting: false,
+  };
+  const unset = async () => newProvider({ config: {} }); // configured, but the key is not set
+
+  test.each<[string, Record<string, unknown>, Record<string, unknown>]>([
+    ["a create (no old inputs)", {}, { username: USERNAME, passwordFrom: source }],
+    [
+      "a create (only the serialized provider)",
+      { __provider: "x" },
+      { username: USERNAME, passwordFrom: source },
+    ],
+    ["a replacement (new username)", olds, { username: "other_user", passwordFrom: source }],
+    ["a rotation (new version)", olds, { username: USERNAME, passwordFrom: source, passwordVersion: 1 }],
+    ["a new source", olds, { username: USERNAME, passwordFrom: { env: "SIP_PW" } }],
+    [
+      "a switch from password",
+      { ...olds, passwordFrom: undefined, password: PW },
+      { username: USERNAME, passwordFrom: source },
+    ],
+  ])("%s: an unset source fails check", async (_label, old, news) => {
+    const result = await (await unset()).check(old, news);
+    expect(result.failures).toEqual([
+      { property: "passwordFrom", reason: expect.stringMatching(/is not set|environment variable SIP_PW/) },
+    ]);
+  });
+
+  test.each<[string, Record<string, unknown>]>([
+    ["no change", { username: USERNAME, passwordFrom: source }],
+    ["a description change", { username: USERNAME, passwordFrom: source, description: "Desk" }],
+    ["enabled: false", { username: USERNAME, passwordFrom: source, enabled: false }],
+    ["the same version, given explicitly", { username: USERNAME, passwordFrom: source, passwordVersion: 0 }],
+  ])("%s: the source is not read, so an unset one passes", async (_label, news) => {
+    const result = await (await unset()).check(olds, news);
+    expect(result.failures).toBeUndefined();
+    expect(result.inputs).toMatchObject({ passwordFrom: source });
+  });
+});
+
 describe("unknown values (preview)", () => {
   test.each<[string, Record<string, unknown>]>([
     ["username", { ...ok, username: UNKNOWN }],
@@ -389,8 +443,9 @@ describe("unknown values (preview)", () => {
 });
 
 describe("the engine-facing provider (engineCredentialProvider)", () => {
-  // The engine prints a failing property's value next to the reason, even a secret one, so a
-  // failure of an input that holds a password is reported with the property named in the reason.
+  // The engine prints a failing property's value next to the reason, and the host hands check
+  // plain values (secrets unwrapped), so any failure whose value could be secret (every string
+  // input, structures, unknown names) is reported with the property named in the reason.
   test.each<[string, Record<string, unknown>, string]>([
     ["password too short", { username: USERNAME, password: "Sec_7ch" }, "password"],
     ["password with a newline", { username: USERNAME, password: "Corp_SECRET\npw1" }, "password"],
@@ -401,23 +456,57 @@ describe("the engine-facing provider (engineCredentialProvider)", () => {
     ["sipSecret", { ...ok, sipSecret: "Typo_SECRET_pw5" }, "sipSecret"],
     ["sip_pw", { ...ok, sip_pw: "Typo_SECRET_pw6" }, "sip_pw"],
     ["paswd", { ...ok, paswd: "Typo_SECRET_pw7" }, "paswd"],
+    ["a misspelt description", { ...ok, descripton: "Desc_SECRET_1" }, "descripton"],
+    ["an unknown name that looks harmless", { ...ok, colour: "Colour_SECRET_2" }, "colour"],
+    ["a description with a control character", { ...ok, description: "Desc_SECRET_3\u0001" }, "description"],
+    ["a username with a space", { username: "user SECRET4", password: PW }, "username"],
+    ["passwordFrom shape", { username: USERNAME, passwordFrom: "Src_SECRET_5" }, "passwordFrom"],
+    [
+      "passwordFrom.config",
+      { username: USERNAME, passwordFrom: { config: "Cfg SECRET6" } },
+      "passwordFrom.config",
+    ],
+    ["a string given to enabled", { ...ok, enabled: "Bool_SECRET_7" }, "enabled"],
+    [
+      "a string given to passwordVersion",
+      { username: USERNAME, passwordFrom: { env: "X" }, passwordVersion: "Ver_SECRET_8" },
+      "passwordVersion",
+    ],
   ])("%s: no property field, the name in the reason", async (_name, raw, property) => {
     const result = await engineCredentialProvider.check({}, raw);
     expect(result.inputs).toBeUndefined();
     expect(result.failures).toEqual(
-      expect.arrayContaining([{ property: "", reason: expect.stringMatching(new RegExp(`^${property} `)) }]),
+      expect.arrayContaining([
+        { property: "", reason: expect.stringMatching(new RegExp(`^${property.replace(".", "\\.")} `)) },
+      ]),
     );
+    expect(result.failures?.every((f) => f.property === "")).toBe(true);
     expectFreeOf(JSON.stringify(result), secretsIn(raw));
   });
 
   test.each<[string, Record<string, unknown>, string]>([
-    ["username", { username: "a b", password: PW }, "username"],
-    ["enabled", { ...ok, enabled: "no" }, "enabled"],
-    ["a harmless unknown property", { ...ok, colour: "red" }, "colour"],
-    ["passwordFrom shape", { username: USERNAME, passwordFrom: "x" }, "passwordFrom"],
-  ])("%s: the property stays named", async (_name, raw, property) => {
-    const result = await engineCredentialProvider.check({}, raw);
-    expect(result.failures).toEqual(expect.arrayContaining([expect.objectContaining({ property })]));
+    ["enabled given a number", { ...ok, enabled: 1 }, "enabled"],
+    ["adoptExisting given a number", { ...ok, adoptExisting: 0 }, "adoptExisting"],
+    [
+      "a negative passwordVersion",
+      { username: USERNAME, passwordFrom: { env: "X" }, passwordVersion: -1 },
+      "passwordVersion",
+    ],
+    [
+      "a fractional passwordVersion",
+      { username: USERNAME, passwordFrom: { env: "X" }, passwordVersion: 1.5 },
+      "passwordVersion",
+    ],
+  ])(
+    "%s (a boolean or number input, given a boolean or number): the property stays named",
+    async (_name, raw, property) => {
+      const result = await engineCredentialProvider.check({}, raw);
+      expect(result.failures).toEqual(expect.arrayContaining([expect.objectContaining({ property })]));
+    },
+  );
+
+  test("the inputs that may keep their property are the contract's boolean and number rows", () => {
+    expect([...plainValuedInputs()].sort()).toEqual(["adoptExisting", "enabled", "passwordVersion"]);
   });
 
   test("valid inputs pass through unchanged", async () => {
@@ -426,8 +515,8 @@ describe("the engine-facing provider (engineCredentialProvider)", () => {
 });
 
 describe("properties (fast-check)", () => {
-  // eslint-disable-next-line no-control-regex -- the password rule's own definition
-  const CONTROL = /[\u0000-\u001f\u007f]/;
+  // Unicode's control category (C0, DEL, C1), independent of the rule's own definition.
+  const CONTROL = /\p{Cc}/u;
   const codePoint = fc.string({ unit: "binary", minLength: 1, maxLength: 1 });
   const printableCodePoint = codePoint.filter((c) => !CONTROL.test(c));
   const username = fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/);

@@ -4,6 +4,8 @@
  * output or the console.
  */
 import { nock } from "../helpers/nock";
+import { fieldChanges } from "../../provider/fields";
+import { VobizPartialCreateError } from "../../provider/partialCreate";
 import type { CredentialOutputs, VobizCredentialProvider } from "../../provider/provider";
 import type { CredentialInputs } from "../../provider/schemas";
 import {
@@ -190,12 +192,17 @@ describe("create", () => {
     expect(e.message).toMatch(/nothing was left behind/);
   });
 
-  test("rollback whose DELETE fails too: the message names the id and adoptExisting", async () => {
+  test("rollback whose DELETE fails too: a partial create the engine records (id and the live state)", async () => {
     const api = mockApi();
     api.scope.post(CREATE_PATH).reply(201, apiCredential());
     api.scope.put(credentialPath(ID)).reply(422, apiError("VALIDATION_ERROR", "bad description"));
     api.scope.delete(credentialPath(ID)).reply(409, apiError("IN_USE", "credential in use"));
-    const inputs = await checked(p, { username: USERNAME, password: PASSWORD, description: "Desk" });
+    const inputs = await checked(p, {
+      username: USERNAME,
+      password: PASSWORD,
+      description: "Desk",
+      enabled: false,
+    });
 
     const e = await expectThrowsClean(() => p.create(inputs));
 
@@ -204,10 +211,39 @@ describe("create", () => {
       `PUT ${credentialPath(ID)}`,
       `DELETE ${credentialPath(ID)}`,
     ]);
+    expect(e).toBeInstanceOf(VobizPartialCreateError);
+    const partial = e as VobizPartialCreateError;
     expect(e.message).toContain(ID);
     expect(e.message).toContain(USERNAME);
-    expect(e.message).toContain("adoptExisting");
+    expect(e.message).toMatch(/run `pulumi up` again/);
     expect(e.message).not.toMatch(/nothing was left behind/);
+    expect(partial.reasons).toEqual([e.message]);
+    // What the host sends as "created but not initialised": the id, and the state as created
+    // (enabled, no description) without the password (an error holds no secret), so the next
+    // update applies the missing two and sends the same password again, in one PUT.
+    expect(partial.id).toBe(ID);
+    expect(partial.properties).toMatchObject({ username: USERNAME, enabled: true, accountId: AUTH_ID });
+    expect(partial.properties).not.toHaveProperty("description");
+    expect(partial.properties).not.toHaveProperty("password");
+    expect(fieldChanges(partial.properties, inputs)).toEqual({
+      replaces: [],
+      updates: ["password", "enabled", "description"],
+    });
+  });
+
+  test("rollback whose DELETE fails too, write-only mode: the state keeps the source, so nothing is read again", async () => {
+    const api = mockApi();
+    api.scope.post(CREATE_PATH).reply(201, apiCredential());
+    api.scope.put(credentialPath(ID)).reply(422, apiError("VALIDATION_ERROR", "bad description"));
+    api.scope.delete(credentialPath(ID)).reply(409, apiError("IN_USE", "credential in use"));
+    const wo = await newProvider({ env: { SIP_PW: ENV_PASSWORD } });
+    const inputs = await checked(wo, { username: USERNAME, passwordFrom: { env: "SIP_PW" }, enabled: false });
+
+    const e = await expectThrowsClean(() => wo.create(inputs));
+
+    const partial = e as VobizPartialCreateError;
+    expect(partial.properties).toMatchObject({ passwordFrom: { env: "SIP_PW" }, passwordVersion: 0 });
+    expect(fieldChanges(partial.properties, inputs)).toEqual({ replaces: [], updates: ["enabled"] });
   });
 
   test("409 with adoptExisting: POST, list, then one PUT with the declared password", async () => {

@@ -9,6 +9,7 @@ import {
   vobizCredentialProvider,
 } from "../../provider/provider";
 import type { CredentialInputs, CredentialOutputs } from "../../provider/contract";
+import { VobizPartialCreateError } from "../../provider/partialCreate";
 
 const inputs: CredentialInputs = {
   username: "u1",
@@ -67,8 +68,45 @@ test("a failed write is no longer in flight", async () => {
   expect(kill).toHaveBeenCalledTimes(1);
 });
 
-test("reads, diffs and configure are the default provider's own", () => {
-  expect(engineCredentialProvider.read).toBe(vobizCredentialProvider.read);
-  expect(engineCredentialProvider.diff).toBe(vobizCredentialProvider.diff);
-  expect(engineCredentialProvider.configure).toBe(vobizCredentialProvider.configure);
+test("a partial create carries the serialized provider from the create's inputs (the host adds it only on success)", async () => {
+  const partial = new VobizPartialCreateError("created, not initialised", "id-9", outs);
+  jest.spyOn(vobizCredentialProvider, "create").mockRejectedValue(partial);
+  const withProvider = { ...inputs, __provider: "exports.handler = ..." } as CredentialInputs;
+  await expect(engineCredentialProvider.create(withProvider)).rejects.toBe(partial);
+  expect(partial.id).toBe("id-9");
+  expect(partial.properties).toEqual({ ...outs, __provider: "exports.handler = ..." });
+});
+
+test.each(["configure", "check", "diff", "read", "create", "update", "delete"] as const)(
+  "%s installs the SIGINT guard (any entry from the engine's host), once",
+  async (op) => {
+    process.removeAllListeners("SIGINT");
+    jest
+      .spyOn(vobizCredentialProvider, op)
+      .mockResolvedValue((op === "check" ? { inputs } : undefined) as never);
+    const call: Record<typeof op, () => Promise<unknown>> = {
+      configure: () => engineCredentialProvider.configure({ config: {} as never }),
+      check: () => engineCredentialProvider.check({}, {}),
+      diff: () => engineCredentialProvider.diff("id-1", outs, inputs),
+      read: () => engineCredentialProvider.read("id-1", outs),
+      create: () => engineCredentialProvider.create(inputs),
+      update: () => engineCredentialProvider.update("id-1", outs, inputs),
+      delete: () => engineCredentialProvider.delete("id-1", outs),
+    };
+    expect(process.listeners("SIGINT")).not.toContain(onDynamicProviderInterrupt);
+    await call[op]();
+    await call[op]();
+    expect(process.listeners("SIGINT").filter((l) => l === onDynamicProviderInterrupt)).toHaveLength(1);
+    process.removeAllListeners("SIGINT");
+  },
+);
+
+test("reads, diffs and configure delegate to the default provider", async () => {
+  const read = jest.spyOn(vobizCredentialProvider, "read").mockResolvedValue({ id: "id-1", props: outs });
+  const diff = jest.spyOn(vobizCredentialProvider, "diff").mockResolvedValue({ changes: false });
+  expect(await engineCredentialProvider.read("id-1", outs)).toEqual({ id: "id-1", props: outs });
+  expect(await engineCredentialProvider.diff("id-1", outs, inputs)).toEqual({ changes: false });
+  expect(read).toHaveBeenCalledWith("id-1", outs);
+  expect(diff).toHaveBeenCalledWith("id-1", outs, inputs);
+  process.removeAllListeners("SIGINT");
 });
