@@ -68,11 +68,12 @@ export const CREDENTIAL_FIELDS = {
   /**
    * The SIP password, at least 8 characters. Stored encrypted (as a secret) in state, never
    * shown in plain text; Vobiz never returns it. Changing it updates in place (one PUT).
-   * Set exactly one of `password` and `passwordFrom`.
+   * Set exactly one of `password` and `passwordFrom` (or neither, to adopt with
+   * `adoptExisting: "keepPassword"`).
    */
   password: input<string>()({
     type: "string",
-    defaultText: "(required unless `passwordFrom`)",
+    defaultText: '(required unless `passwordFrom` or `adoptExisting: "keepPassword"`)',
     rules: "at least 8 characters, no control characters",
     onChange: "update",
     secret: true,
