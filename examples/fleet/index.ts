@@ -15,6 +15,8 @@ interface Entry {
   enabled?: boolean;
   description?: string;
   adoptExisting?: boolean | "keepPassword";
+  /** Removing the entry (or `pulumi destroy`) then only forgets the credential; it stays on Vobiz. */
+  retainOnDelete?: boolean;
 }
 
 const config = new pulumi.Config();
@@ -32,12 +34,16 @@ for (const [i, entry] of (doc.credentials ?? []).entries()) {
     throw new Error(`${file}: '${entry.username}' has no passwordKey (or adoptExisting: keepPassword)`);
   }
   // The resource name is the username, so reordering the file never replaces anything.
-  const c = new VobizCredential(entry.username, {
-    username: entry.username,
-    password: entry.passwordKey ? config.requireSecret(entry.passwordKey) : undefined,
-    enabled: entry.enabled,
-    description: entry.description,
-    adoptExisting: entry.adoptExisting,
-  });
+  const c = new VobizCredential(
+    entry.username,
+    {
+      username: entry.username,
+      password: entry.passwordKey ? config.requireSecret(entry.passwordKey) : undefined,
+      enabled: entry.enabled,
+      description: entry.description,
+      adoptExisting: entry.adoptExisting,
+    },
+    { retainOnDelete: entry.retainOnDelete },
+  );
   credentials[entry.username] = c.realm;
 }
