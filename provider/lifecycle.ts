@@ -39,7 +39,10 @@ export interface VobizCredentialProvider extends Required<
 > {
   /** Receives the stack config (connection settings, `passwordFrom: { config }`). */
   configure(req: dynamic.ConfigureRequest): Promise<void>;
-  /** Validates and normalises the inputs; never calls the API. */
+  /**
+   * Validates and normalises the inputs. Calls the API only for a first adoption keeping the
+   * password (the username must exist), through the process's one shared list scan.
+   */
   check(
     olds: Record<string, unknown>,
     news: Record<string, unknown>,
