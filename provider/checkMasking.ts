@@ -3,7 +3,8 @@
  * property's value next to the reason, and the dynamic-provider host hands `check` plain values
  * (it does not accept secrets), so the provider cannot tell which inputs were secret. A failure
  * keeps its property only when its value cannot hold a secret: an input whose rule (the contract
- * row's schema) is a boolean or a number, given a boolean or a number. Every other failure
+ * row's schema) is a boolean or a number (or a union of those and fixed literals, such as
+ * `adoptExisting`'s `true | false | "keepPassword"`), given a boolean or a number. Every other failure
  * (strings, structures, unknown property names) is reported with an empty property and the
  * name at the start of the reason, so the engine prints no value.
  */
@@ -12,8 +13,19 @@ import type { InputFailure } from "./inputs";
 import { inputRows } from "./fields";
 import { loadZod } from "./schemas";
 
-/** Schema types whose values cannot carry a secret. */
-const PLAIN_TYPES = new Set(["boolean", "number"]);
+/** Schema types whose values cannot carry a secret (a literal is a value the contract fixes). */
+const PLAIN_TYPES = new Set(["boolean", "number", "literal"]);
+
+interface SchemaDef {
+  type: string;
+  options?: readonly { _zod: { def: SchemaDef } }[];
+}
+
+/** Whether every value the rule accepts is a boolean, a number or a fixed literal. */
+function isPlain(def: SchemaDef): boolean {
+  if (def.type === "union") return (def.options ?? []).every((o) => isPlain(o._zod.def));
+  return PLAIN_TYPES.has(def.type);
+}
 
 let plainInputsFound: ReadonlySet<string> | undefined;
 
@@ -23,7 +35,7 @@ export function plainValuedInputs(): ReadonlySet<string> {
     const kit: SchemaKit = { z: loadZod(), orUnknown: (schema) => schema };
     plainInputsFound = new Set(
       inputRows()
-        .filter(([, row]) => PLAIN_TYPES.has(row.schema(kit)._zod.def.type))
+        .filter(([, row]) => isPlain(row.schema(kit)._zod.def as SchemaDef))
         .map(([name]) => name),
     );
   }

@@ -20,6 +20,12 @@ import {
   USERNAME_PATTERN,
 } from "./rules";
 
+/**
+ * The `adoptExisting` value that takes a credential over without touching its password. A word,
+ * not a second boolean: `adoptExisting: "keepPassword"` says in a pull request what it does.
+ */
+export const KEEP_PASSWORD = "keepPassword";
+
 /** Where the write-only mode reads the password from, each time it creates or rotates. */
 export type PasswordSource =
   | {
@@ -62,11 +68,12 @@ export const CREDENTIAL_FIELDS = {
   /**
    * The SIP password, at least 8 characters. Stored encrypted (as a secret) in state, never
    * shown in plain text; Vobiz never returns it. Changing it updates in place (one PUT).
-   * Set exactly one of `password` and `passwordFrom`.
+   * Set exactly one of `password` and `passwordFrom` (or neither, to adopt with
+   * `adoptExisting: "keepPassword"`).
    */
   password: input<string>()({
     type: "string",
-    defaultText: "(required unless `passwordFrom`)",
+    defaultText: '(required unless `passwordFrom` or `adoptExisting: "keepPassword"`)',
     rules: "at least 8 characters, no control characters",
     onChange: "update",
     secret: true,
@@ -161,17 +168,26 @@ export const CREDENTIAL_FIELDS = {
         .nullish(),
   }),
   /**
-   * When the username already exists on the account (HTTP 409 at create), take that credential
-   * over instead of failing: one PUT sets the declared password, `enabled` and `description`,
-   * and Pulumi manages it from then on (and deletes it on destroy). Default `false`.
+   * Take over a credential that already exists on the account instead of failing. `true`: when
+   * the username is taken (HTTP 409 at create), one PUT sets the declared password, `enabled` and
+   * `description`. `"keepPassword"`: never creates and never sends a password: the credential
+   * must already exist (checked at preview), its live password stays as the devices know it,
+   * state holds no password, and only `enabled`/`description` that differ are written (nothing
+   * when they match). A later `password` or `passwordFrom` rotates it as usual. Either way
+   * Pulumi manages it from then on (and deletes it on destroy, unless `retainOnDelete`).
+   * Default `false`.
    */
-  adoptExisting: input<boolean>()({
-    type: "boolean",
+  adoptExisting: input<boolean | "keepPassword">()({
+    type: '`boolean` or `"keepPassword"`',
     default: false,
+    rules: '`"keepPassword"`: the username must exist; no password at first adoption',
     onChange: "none",
     secret: false,
-    doc: "whether create takes over an existing credential of the same username",
-    schema: ({ z }) => z.boolean({ error: "must be true or false" }),
+    doc: "whether create takes over an existing credential of the same username (and its password)",
+    schema: ({ z }) => {
+      const error = `must be true, false or "${KEEP_PASSWORD}"`;
+      return z.union([z.boolean({ error }), z.literal(KEEP_PASSWORD, { error })], { error });
+    },
   }),
   /** The SIP digest realm a device must present, `{accountId}.sip.vobiz.ai`. */
   realm: vobizSet<string>()({

@@ -7,8 +7,8 @@
  * export const realm = desk.realm;
  * ```
  *
- * The public API: the resource and its types, the provider factory (for tests and custom tuning)
- * and the error classes. The local Vobiz sandbox is `pulumi-vobiz/sandbox`. Everything else is
+ * The public API: the resource and its types, the look-ups (`getCredential`, `getCredentials`),
+ * the provider factory (for tests and custom tuning) and the error classes. The local Vobiz sandbox is `pulumi-vobiz/sandbox`. Everything else is
  * internal and may change in any release.
  *
  * @packageDocumentation
@@ -21,6 +21,14 @@ export {
   type PasswordSourceInput,
 } from "./resource";
 export type { CredentialInputs, CredentialOutputs } from "./contract";
+export {
+  getCredential,
+  getCredentials,
+  type CredentialInfo,
+  type GetCredentialArgs,
+  type GetCredentialsArgs,
+  type LookupOptions,
+} from "./lookups";
 export {
   createCredentialProvider,
   type CredentialProviderOptions,

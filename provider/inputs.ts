@@ -1,11 +1,11 @@
 /**
  * `check`'s parsing of a VobizCredential's inputs: the zod schema built from the contract's rows
  * (each row's rule, the unknown sentinel allowed everywhere), the rules between fields (exactly
- * one of `password` and `passwordFrom`), the defaults, and failures in the engine's shape that
+ * one of `password` and `passwordFrom`, or neither with `adoptExisting: "keepPassword"`), the defaults, and failures in the engine's shape that
  * name the property and the rule, never the value.
  */
 import type { z } from "zod";
-import type { CredentialInputs, SchemaKit } from "./contract";
+import { KEEP_PASSWORD, type CredentialInputs, type SchemaKit } from "./contract";
 import { applyDefaults, INPUT_NAMES, inputRows, VOBIZ_SET_NAMES } from "./fields";
 import { loadZod } from "./schemas";
 import { UNKNOWN } from "./unknown";
@@ -66,11 +66,12 @@ export function parseCredentialInputs(
       property: "passwordFrom",
       reason: "set exactly one of 'password' and 'passwordFrom', not both",
     });
-  } else if (!hasPassword && !hasSource) {
+  } else if (!hasPassword && !hasSource && candidate.adoptExisting !== KEEP_PASSWORD) {
     failures.push({
       property: "password",
       reason:
-        "is required: set 'password' (stored encrypted in state) or 'passwordFrom' (write-only, never stored)",
+        "is required: set 'password' (stored encrypted in state) or 'passwordFrom' (write-only, never stored), " +
+        `or adoptExisting: "${KEEP_PASSWORD}" to take over an existing credential with its live password`,
     });
   }
   if (!hasSource && candidate.passwordVersion !== undefined) {

@@ -4,6 +4,14 @@
  * contract; talking to Vobiz is the client's job, and the engine's quirks are provider.ts's.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
+import {
+  adoptKeepingPassword,
+  declaresPassword,
+  findForAdoption,
+  keepsPassword,
+  missingUsernameMessage,
+  PASSWORD_AT_ADOPTION_MESSAGE,
+} from "./adoption";
 import type { CredentialPatch, VobizClient, VobizClientOptions } from "./client";
 import type { ConfigSource } from "./config";
 import { createClientCache } from "./connection";
@@ -32,7 +40,10 @@ export interface VobizCredentialProvider extends Required<
 > {
   /** Receives the stack config (connection settings, `passwordFrom: { config }`). */
   configure(req: dynamic.ConfigureRequest): Promise<void>;
-  /** Validates and normalises the inputs; never calls the API. */
+  /**
+   * Validates and normalises the inputs. Calls the API only for a first adoption keeping the
+   * password (the username must exist), through the process's one shared list scan.
+   */
   check(
     olds: Record<string, unknown>,
     news: Record<string, unknown>,
@@ -47,9 +58,10 @@ export const UPDATE_PATCHERS: Record<
   ((patch: CredentialPatch, news: CredentialInputs, password: () => string) => void) | null
 > = {
   username: null, // replaces
-  password: (patch, _news, password) => (patch.password = password()),
-  passwordFrom: (patch, _news, password) => (patch.password = password()),
-  passwordVersion: (patch, _news, password) => (patch.password = password()),
+  // Dropping the password source (adoptExisting: "keepPassword") sends nothing: the live one stays.
+  password: (patch, news, password) => declaresPassword(news) && (patch.password = password()),
+  passwordFrom: (patch, news, password) => declaresPassword(news) && (patch.password = password()),
+  passwordVersion: (patch, news, password) => declaresPassword(news) && (patch.password = password()),
   enabled: (patch, news) => (patch.enabled = news.enabled),
   description: (patch, news) => (patch.description = normaliseDescription(news.description) ?? ""),
   adoptExisting: null, // no API effect after create
@@ -120,6 +132,26 @@ export function createCredentialProvider(options: CredentialProviderOptions = {}
           failures.push({ property: "passwordFrom", reason: e.message.replace(/^passwordFrom: /, "") });
         }
       }
+      // A first adoption keeping the password (no prior state): the username must exist. Known at
+      // preview from the process's one shared list scan, never one scan per resource.
+      if (failures.length === 0 && keepsPassword(inputs) && !olds?.username) {
+        if (declaresPassword(inputs)) {
+          failures.push({ property: "adoptExisting", reason: PASSWORD_AT_ADOPTION_MESSAGE });
+        } else if (stackConfig !== undefined && !containsUnknown(inputs.username)) {
+          try {
+            const c = client();
+            if (!(await findForAdoption(c, inputs.username))) {
+              failures.push({
+                property: "username",
+                reason: missingUsernameMessage(inputs.username, c.authId),
+              });
+            }
+          } catch (e) {
+            if (!(e instanceof VobizError)) throw e;
+            failures.push({ property: "", reason: e.message });
+          }
+        }
+      }
       return failures.length > 0 ? { failures } : { inputs };
     },
 
@@ -131,6 +163,10 @@ export function createCredentialProvider(options: CredentialProviderOptions = {}
 
     async create(inputs) {
       const c = client();
+      if (keepsPassword(inputs)) {
+        const adopted = await adoptKeepingPassword(c, inputs);
+        return { id: adopted.id, outs: outputsOf(inputs, adopted, c.authId) };
+      }
       const pw = password(inputs);
       let created: Credential;
       try {

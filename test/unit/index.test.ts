@@ -1,15 +1,17 @@
 /**
  * The public API: what `import ... from "pulumi-vobiz"` offers at run time is the resource, the
- * provider factory and the error classes, nothing internal (types are checked by the typedoc
+ * look-ups, the provider factory and the error classes, nothing internal (types are checked by the typedoc
  * build and the packed-package test).
  */
 import * as root from "../../provider/index";
 import { VobizError } from "../../provider/errors";
 
-test("exports the resource, the provider factory and the error classes only", () => {
+test("exports the resource, the look-ups, the provider factory and the error classes only", () => {
   expect(Object.keys(root).sort()).toEqual(
     [
       "VobizCredential",
+      "getCredential",
+      "getCredentials",
       "createCredentialProvider",
       "VobizError",
       "VobizConfigError",

@@ -31,7 +31,7 @@ jest.setTimeout(30_000);
 
 const SOURCE_VALUE = "Env_SECRET_pw_42";
 // eslint-disable-next-line no-control-regex -- the password rule's own definition
-const CONTROL = /[\u0000-\u001f\u007f]/;
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 // eslint-disable-next-line no-control-regex -- the description rule's own definition
 const DESCRIPTION_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 

@@ -1,0 +1,101 @@
+/**
+ * Adoption that keeps the live password (`adoptExisting: "keepPassword"`): finding the existing
+ * credential by username through one list scan shared by every resource of the process (check at
+ * preview and create both ask it), the clear error for a username that does not exist, and the
+ * takeover itself, which writes only the `enabled`/`description` that differ and never a password.
+ */
+import type { CredentialPatch, VobizClient } from "./client";
+import { KEEP_PASSWORD, type CredentialInputs } from "./contract";
+import { VobizConfigError } from "./errors";
+import { normaliseDescription } from "./rules";
+import type { Credential } from "./schemas";
+
+/**
+ * Credentials by username, from one scan per client. A username missing from that scan is looked
+ * for once more in one fresh scan, shared by every miss, before it is reported missing: so a
+ * fleet of N adoptions costs one scan (two when some are missing), whatever the writes between.
+ */
+class UsernameIndex {
+  private first?: Promise<Map<string, Credential>>;
+  private confirmation?: Promise<Map<string, Credential>>;
+
+  constructor(private readonly client: VobizClient) {}
+
+  async find(username: string): Promise<Credential | undefined> {
+    this.first ??= this.load(false, () => (this.first = undefined));
+    const hit = (await this.first).get(username);
+    if (hit) return hit;
+    this.confirmation ??= this.load(true, () => (this.confirmation = undefined));
+    return (await this.confirmation).get(username);
+  }
+
+  private load(fresh: boolean, forget: () => void): Promise<Map<string, Credential>> {
+    const promise = this.client
+      .listAllCredentials(fresh ? { fresh: true } : {})
+      .then((all) => new Map(all.map((c) => [c.username, c])));
+    promise.catch(forget); // a failed scan is not remembered: the next caller tries again
+    return promise;
+  }
+}
+
+const indexes = new WeakMap<VobizClient, UsernameIndex>();
+
+/** The existing credential with this username, from the process's shared scan; undefined if none. */
+export function findForAdoption(client: VobizClient, username: string): Promise<Credential | undefined> {
+  let index = indexes.get(client);
+  if (!index) indexes.set(client, (index = new UsernameIndex(client)));
+  return index.find(username);
+}
+
+/** Whether the inputs ask to adopt keeping the live password. */
+export function keepsPassword(inputs: Pick<CredentialInputs, "adoptExisting">): boolean {
+  return inputs.adoptExisting === KEEP_PASSWORD;
+}
+
+/** Whether the inputs declare a password source (`password` or `passwordFrom`). */
+export function declaresPassword(inputs: Partial<CredentialInputs>): boolean {
+  return inputs.password !== undefined || inputs.passwordFrom !== undefined;
+}
+
+/** The message for a username that does not exist, in keepPassword mode. */
+export function missingUsernameMessage(username: string, authId: string): string {
+  return (
+    `adoptExisting: "${KEEP_PASSWORD}" takes over an existing credential, but account ${authId} has no ` +
+    `credential '${username}'. A new credential needs a password: declare 'password' or 'passwordFrom' ` +
+    `and remove adoptExisting: "${KEEP_PASSWORD}" to create it, or correct the username ` +
+    "(`vobiz-onboard` lists the account's credentials)."
+  );
+}
+
+/** The check failure for a first adoption that also declares a password (it would be ignored). */
+export const PASSWORD_AT_ADOPTION_MESSAGE =
+  `adoptExisting: "${KEEP_PASSWORD}" keeps the live password, so a first adoption cannot also set one. ` +
+  "Adopt first without 'password'/'passwordFrom', then add one in a later change to rotate; or use " +
+  "adoptExisting: true to adopt and set the declared password in one PUT.";
+
+/**
+ * Takes over the existing credential, keeping its password: writes only the `enabled` and
+ * `description` that differ from what the program declares (no request at all when both match).
+ */
+export async function adoptKeepingPassword(
+  client: VobizClient,
+  inputs: CredentialInputs,
+): Promise<Credential> {
+  const existing = await findForAdoption(client, inputs.username);
+  if (!existing) throw new VobizConfigError(missingUsernameMessage(inputs.username, client.authId));
+  const patch = adoptionPatch(existing, inputs);
+  return Object.keys(patch).length === 0 ? existing : client.updateCredential(existing.id, patch);
+}
+
+/** What an adoption must write so the live credential matches the declared `enabled`/`description`. */
+export function adoptionPatch(existing: Credential, inputs: CredentialInputs): CredentialPatch {
+  const patch: CredentialPatch = {};
+  if (existing.enabled !== inputs.enabled) patch.enabled = inputs.enabled;
+  const wanted = normaliseDescription(inputs.description) ?? "";
+  // An API generation that never returns descriptions cannot say they match: write only if declared.
+  const live = existing.description;
+  if (live !== undefined ? (normaliseDescription(live) ?? "") !== wanted : wanted !== "") {
+    patch.description = wanted;
+  }
+  return patch;
+}

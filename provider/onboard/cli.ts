@@ -1,0 +1,162 @@
+#!/usr/bin/env node
+/**
+ * `vobiz-onboard`: brings an existing Vobiz account under Pulumi. The default command reads every
+ * credential of the account and writes the YAML file `examples/fleet` reads, one entry per
+ * credential adopting it with its live password kept; `vobiz-onboard check` is the read-only
+ * first-contact check. Every failure prints one clear line, exits non-zero and writes nothing.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { resolveConnection, settingsFromEnv, type ResolvedConnection } from "../config";
+import { VobizError } from "../errors";
+import type { RetryOptions } from "../retry";
+import { renderFleetYaml, usernameMatcher } from "./declarations";
+import { describeReport, firstContact } from "./firstContact";
+
+const USAGE = `Usage:
+  vobiz-onboard [--out FILE] [--filter PATTERN] [--force]   write the fleet file for the account
+  vobiz-onboard check                                       read-only first-contact check
+
+Connection (the same settings as the provider):
+  --auth-id ID        the account's Auth ID (default: VOBIZ_AUTH_ID)
+  --base-url URL      the API base URL (default: VOBIZ_BASE_URL, else https://api.vobiz.ai/api/v1)
+  The Auth Token is read from VOBIZ_AUTH_TOKEN only, so it never shows in a process list.
+
+Options:
+  --out FILE          where to write the YAML (default: credentials.yaml)
+  --filter PATTERN    only usernames matching PATTERN (* and ?; several separated by commas)
+  --force             overwrite FILE if it exists
+  -h, --help          this text
+`;
+
+class UsageError extends Error {}
+
+/** A CLI's retries: a few quick ones, so a wrong URL fails in seconds rather than minutes. */
+const CLI_RETRY: Partial<RetryOptions> = { maxAttempts: 3, maxDelayMs: 2_000, maxElapsedMs: 30_000 };
+
+interface Io {
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+/** Runs the command; resolves with the exit code. */
+export async function main(argv: string[], io: Io): Promise<number> {
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        "auth-id": { type: "string" },
+        "base-url": { type: "string" },
+        out: { type: "string" },
+        filter: { type: "string" },
+        force: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+    if (values.help) {
+      io.out(USAGE);
+      return 0;
+    }
+    if (positionals.length > 1 || (positionals[0] !== undefined && positionals[0] !== "check")) {
+      throw new UsageError(`unknown command '${positionals.join(" ")}'; the only subcommand is 'check'`);
+    }
+    const conn = resolveConnection(
+      { authId: values["auth-id"], baseUrl: values["base-url"] },
+      settingsFromEnv(io.env),
+    );
+    if (positionals[0] === "check") {
+      if (values.out !== undefined || values.filter !== undefined || values.force) {
+        throw new UsageError("'check' writes nothing: --out, --filter and --force do not apply");
+      }
+      io.out(describeReport(conn, await firstContact(conn, CLI_RETRY)));
+      return 0;
+    }
+    return await writeFleetFile(conn, values, io);
+  } catch (e) {
+    if (e instanceof UsageError || (e instanceof TypeError && "code" in e)) {
+      io.err(`vobiz-onboard: ${e.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (e instanceof VobizError) {
+      io.err(`vobiz-onboard: ${e.message}\nNothing was written.\n`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+async function writeFleetFile(
+  conn: ResolvedConnection,
+  values: { out?: string; filter?: string; force?: boolean },
+  io: Io,
+): Promise<number> {
+  const out = path.resolve(io.cwd, values.out ?? "credentials.yaml");
+  if (values.filter !== undefined && values.filter.trim() === "") {
+    throw new UsageError("--filter must not be empty");
+  }
+  // Refuse before reading the account: a mistake costs no requests.
+  if (!values.force && fs.existsSync(out)) {
+    io.err(`vobiz-onboard: ${out} already exists; pass --force to overwrite it. Nothing was written.\n`);
+    return 1;
+  }
+  if (!fs.existsSync(path.dirname(out))) {
+    io.err(`vobiz-onboard: the directory of ${out} does not exist. Nothing was written.\n`);
+    return 1;
+  }
+  const { VobizClient } = await import("../client");
+  const client = new VobizClient({ ...conn, env: io.env, retry: CLI_RETRY });
+  const all = await client.listAllCredentials();
+  const matches = usernameMatcher(values.filter);
+  const selected = all.filter((c) => matches(c.username));
+  if (selected.length === 0) {
+    io.err(
+      `vobiz-onboard: ${
+        all.length === 0
+          ? `account ${conn.authId} has no credentials`
+          : `no username of account ${conn.authId} matches ${JSON.stringify(values.filter)} (${all.length} credential(s) on the account)`
+      }. Nothing was written.\n`,
+    );
+    return 1;
+  }
+  const yaml = renderFleetYaml(selected, {
+    authId: conn.authId,
+    baseUrl: conn.baseUrl,
+    readAt: new Date().toISOString(),
+    filter: values.filter,
+  });
+  // Written beside the target and renamed, so a failure never leaves half a file.
+  const tmp = `${out}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, yaml, { flag: "wx" });
+  fs.renameSync(tmp, out);
+  const disabled = selected.filter((c) => !c.enabled).length;
+  const described = selected.filter((c) => c.description).length;
+  io.out(
+    `Wrote ${selected.length} credential(s) of account ${conn.authId} to ${out}` +
+      `${values.filter !== undefined ? ` (${all.length - selected.length} filtered out)` : ""}: ` +
+      `${selected.length - disabled} enabled, ${disabled} disabled, ${described} with a description.\n` +
+      "Each adopts the existing credential and keeps its live password (adoptExisting: keepPassword).\n" +
+      "Next: point the fleet program at this file and run `pulumi preview`, then `pulumi up`.\n",
+  );
+  return 0;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2), {
+    env: process.env,
+    cwd: process.cwd(),
+    out: (t) => process.stdout.write(t),
+    err: (t) => process.stderr.write(t),
+  }).then(
+    (code) => (process.exitCode = code),
+    (e: unknown) => {
+      process.stderr.write(
+        `vobiz-onboard: unexpected failure: ${e instanceof Error ? e.message : String(e)}\n`,
+      );
+      process.exitCode = 1;
+    },
+  );
+}
