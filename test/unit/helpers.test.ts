@@ -10,6 +10,7 @@ import {
   PATHS,
   UNIT_AUTH_TOKEN,
 } from "../helpers/fixtures";
+import { scanTexts } from "../helpers/secretScanner";
 import { expectNoSecrets, renderings } from "../helpers/secrets";
 
 const SECRET = "s3cr3t-value-123";
@@ -131,5 +132,14 @@ describe("expectNoSecrets", () => {
     });
     expect(renderings(o).length).toBeGreaterThan(0);
     expectNoSecrets(o, [UNIT_AUTH_TOKEN]);
+  });
+});
+
+describe("the workspace secret scanner", () => {
+  test("finds a secret as the engine's JSON writes it (`&`, `<`, `>` as \\u00xx escapes)", () => {
+    const secret = "Gen&Pw<1>x";
+    const state = '{"password":"Gen\\u0026Pw\\u003c1\\u003ex"}';
+    expect(scanTexts({ generated: secret }, { state })).toEqual([{ secret: "generated", where: "state" }]);
+    expect(scanTexts({ generated: secret }, { state: '{"password":"[secret]"}' })).toEqual([]);
   });
 });
