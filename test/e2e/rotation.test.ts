@@ -120,6 +120,30 @@ describe("14. generated passwords, rotated by a trigger map and by age", () => {
     await expectCleanPreview(f);
   });
 
+  test("adopting an existing username with a generated password: one PUT sets it", async () => {
+    const existing = f.sandbox.credentials.create(f.authId, {
+      username: "console_made_gen",
+      password: "Console-Made-Pw-1",
+    });
+    f.secrets["console password"] = "Console-Made-Pw-1";
+    f.spec({
+      ...entry("2"),
+      adopted: { username: "console_made_gen", extra: { generatePassword: true, adoptExisting: true } },
+    });
+    f.takeRequests();
+    await f.ws.up();
+    const sent = f.takeRequests();
+    expect(sent.map((e) => `${e.method} ${e.status}`)).toEqual(["POST 409", "GET 200", "PUT 200"]);
+    const adopted = await generated(f, "adopted", "adopted generated password");
+    expect(meetsVobizRules(adopted)).toBe(true);
+    expect(f.sandbox.credentials.verifyPassword(f.authId, existing.id, adopted)).toBe(true);
+    expect(f.sandbox.credentials.verifyPassword(f.authId, existing.id, "Console-Made-Pw-1")).toBe(false);
+    await expectCleanPreview(f);
+    f.spec(entry("2"));
+    await f.ws.up();
+    expect(countByMethod(f.takeRequests())).toEqual({ DELETE: 1 });
+  });
+
   test("switching generated -> declared -> generated: one PUT each", async () => {
     await f.password("sipPassword", "Declared-Pw-0123456789");
     f.spec({ gen: { username: "generated_rotating", passwordKey: "sipPassword" } });
