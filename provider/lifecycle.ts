@@ -189,8 +189,8 @@ export function createCredentialProvider(options: CredentialProviderOptions = {}
       assertCanRotate(news.username, updates, news);
       const newPassword = () => (patch.password ??= passwordToSend(news, context));
       for (const name of updates) {
-        if (name === "passwordSetAt")
-          newPassword(); // older than rotateAfter
+        // `passwordSetAt` stands for "older than rotateAfter" (rotation.ts): a new password too.
+        if (name === "passwordSetAt") newPassword();
         else UPDATE_PATCHERS[name as InputName]?.(patch, news, newPassword);
       }
       const sent = patch.password;
