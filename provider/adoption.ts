@@ -52,9 +52,11 @@ export function keepsPassword(inputs: Pick<CredentialInputs, "adoptExisting">): 
   return inputs.adoptExisting === KEEP_PASSWORD;
 }
 
-/** Whether the inputs declare a password source (`password` or `passwordFrom`). */
+/** Whether the inputs declare a password to send (`password`, `passwordFrom` or `generatePassword`). */
 export function declaresPassword(inputs: Partial<CredentialInputs>): boolean {
-  return inputs.password !== undefined || inputs.passwordFrom !== undefined;
+  return (
+    inputs.password !== undefined || inputs.passwordFrom !== undefined || inputs.generatePassword === true
+  );
 }
 
 /** The message for a username that does not exist, in keepPassword mode. */

@@ -19,6 +19,10 @@ import {
   PASSWORD_SOURCE_RULE,
   USERNAME_PATTERN,
 } from "./rules";
+import { GENERATED_DEFAULT_LENGTH, GENERATED_MAX_LENGTH, GENERATED_MIN_LENGTH } from "./generatedPassword";
+import { normaliseTriggers, ROTATE_AFTER_PATTERN, type RotationTriggers } from "./rotation";
+
+export type { RotationTriggers } from "./rotation";
 
 /**
  * The `adoptExisting` value that takes a credential over without touching its password. A word,
@@ -68,16 +72,17 @@ export const CREDENTIAL_FIELDS = {
   /**
    * The SIP password, at least 8 characters. Stored encrypted (as a secret) in state, never
    * shown in plain text; Vobiz never returns it. Changing it updates in place (one PUT).
-   * Set exactly one of `password` and `passwordFrom` (or neither, to adopt with
-   * `adoptExisting: "keepPassword"`).
+   * Set exactly one of `password`, `passwordFrom` and `generatePassword` (or none, to adopt with
+   * `adoptExisting: "keepPassword"`). With `generatePassword`, this output holds the generated
+   * password.
    */
   password: input<string>()({
     type: "string",
-    defaultText: '(required unless `passwordFrom` or `adoptExisting: "keepPassword"`)',
+    defaultText: '(required unless `passwordFrom`, `generatePassword` or `adoptExisting: "keepPassword"`)',
     rules: "at least 8 characters, no control characters",
     onChange: "update",
     secret: true,
-    doc: "the declared value (Vobiz never returns it)",
+    doc: "the declared value, or the generated one as an output (Vobiz never returns it)",
     schema: ({ z }) =>
       z
         .string({ error: "must be a string" })
@@ -95,7 +100,7 @@ export const CREDENTIAL_FIELDS = {
    */
   passwordFrom: input<PasswordSource>()({
     type: "`{ config: string }` or `{ env: string }`",
-    rules: "exactly one of `password`/`passwordFrom`",
+    rules: "exactly one of `password`/`passwordFrom`/`generatePassword`",
     onChange: "update",
     secret: false,
     secretText: "reference only",
@@ -141,6 +146,81 @@ export const CREDENTIAL_FIELDS = {
         .number({ error: "must be a number" })
         .int({ error: "must be a whole number" })
         .nonnegative({ error: "must be 0 or more" }),
+  }),
+  /**
+   * Generated mode: the provider generates the password (node:crypto) at create and at each
+   * rotation, and returns it only as the secret `password` output. Each value meets both Vobiz
+   * rules: `passwordLength` characters with at least one of `~!@#$%^&*()_+`. `false` is the same
+   * as leaving it out. Switching to or from it updates in place (one PUT).
+   */
+  generatePassword: input<boolean>()({
+    type: "boolean",
+    defaultText: "`false`",
+    rules: "exactly one of `password`/`passwordFrom`/`generatePassword`",
+    onChange: "update",
+    changeText: "update: sets a new password",
+    secret: false,
+    doc: "whether the provider generates the password (read it from the `password` output)",
+    normalise: (value) =>
+      value === true ? true : value === false ? undefined : (value as boolean | undefined),
+    schema: ({ z }) => z.boolean({ error: "must be true or false" }),
+  }),
+  /** Length of a generated password, 8 to 20 characters (the Vobiz rules). Default 20. */
+  passwordLength: input<number>()({
+    type: "integer 8..20",
+    default: GENERATED_DEFAULT_LENGTH,
+    defaultOnlyWith: "generatePassword",
+    rules: "only with `generatePassword`",
+    onChange: "update",
+    changeText: "update: sets a new password",
+    secret: false,
+    doc: "the length of a generated password",
+    schema: ({ z }) =>
+      z
+        .number({ error: "must be a number" })
+        .int({ error: "must be a whole number" })
+        .min(GENERATED_MIN_LENGTH, {
+          error: `must be at least ${GENERATED_MIN_LENGTH} (Vobiz API rule)`,
+        })
+        .max(GENERATED_MAX_LENGTH, {
+          error: `must be at most ${GENERATED_MAX_LENGTH} (Vobiz Console rule: 5 to 20 characters)`,
+        }),
+  }),
+  /**
+   * Rotation on change: a map of arbitrary values (like `keepers` of `random_password`); any
+   * change of a key or value rotates the password with one PUT. Key order does not matter, and
+   * an empty map is the same as none. A config counter here gives rotation on demand.
+   */
+  rotationTriggers: input<RotationTriggers>()({
+    type: "map of string, number or boolean",
+    rules: "not with a declared `password` alone (see the guide)",
+    onChange: "update",
+    changeText: "update: rotates the password",
+    secret: false,
+    doc: "values whose change rotates the password",
+    normalise: normaliseTriggers,
+    shapeError: 'must be a map of strings, numbers or booleans, e.g. { rotation: "3" }',
+    schema: ({ z, orUnknown }) =>
+      z.record(z.string(), orUnknown(z.union([z.string(), z.number(), z.boolean()])), {
+        error: "must be a map of strings, numbers or booleans",
+      }),
+  }),
+  /**
+   * Rotation by age: once the password is older than this (counted from `passwordSetAt`), the
+   * next preview shows an update and the next `up` rotates it with one PUT. A whole number and a
+   * unit: `s`, `m`, `h`, `d` or `w`, e.g. `"90d"`. The plan changes with the clock.
+   */
+  rotateAfter: input<string>()({
+    type: 'duration, e.g. `"90d"`',
+    rules: "a whole number and `s`/`m`/`h`/`d`/`w`",
+    onChange: "update",
+    changeText: "update: state only, unless the password is now too old",
+    secret: false,
+    doc: "the age after which the password rotates",
+    schema: ({ z }) =>
+      z.string({ error: "must be a string" }).regex(ROTATE_AFTER_PATTERN, {
+        error: "must be a whole number and a unit (s, m, h, d or w), e.g. '90d' or '12h'",
+      }),
   }),
   /** `false` blocks SIP authentication without deleting the credential. Default `true`. Updates in place. */
   enabled: input<boolean>()({
@@ -219,6 +299,16 @@ export const CREDENTIAL_FIELDS = {
     onChange: "none",
     secret: false,
     doc: "when Vobiz last changed the credential (ISO 8601 UTC)",
+  }),
+  /**
+   * When the provider last set the password (ISO 8601 UTC, the provider's clock), for every
+   * password mode; `rotateAfter` counts from it.
+   */
+  passwordSetAt: vobizSet<string>()({
+    type: "string",
+    onChange: "none",
+    secret: false,
+    doc: "when the provider last set the password (ISO 8601 UTC); `rotateAfter` counts from it",
   }),
 };
 

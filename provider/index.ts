@@ -19,6 +19,7 @@ export {
   type VobizCredentialOutputs,
   type PasswordSource,
   type PasswordSourceInput,
+  type RotationTriggers,
 } from "./resource";
 export type { CredentialInputs, CredentialOutputs } from "./contract";
 export {

@@ -1,12 +1,13 @@
 /**
  * `check`'s parsing of a VobizCredential's inputs: the zod schema built from the contract's rows
- * (each row's rule, the unknown sentinel allowed everywhere), the rules between fields (exactly
- * one of `password` and `passwordFrom`, or neither with `adoptExisting: "keepPassword"`), the defaults, and failures in the engine's shape that
+ * (each row's rule, the unknown sentinel allowed everywhere), the rules between fields (the
+ * password modes of passwordModes.ts), the defaults, and failures in the engine's shape that
  * name the property and the rule, never the value.
  */
 import type { z } from "zod";
-import { KEEP_PASSWORD, type CredentialInputs, type SchemaKit } from "./contract";
+import type { CredentialInputs, SchemaKit } from "./contract";
 import { applyDefaults, INPUT_NAMES, inputRows, VOBIZ_SET_NAMES } from "./fields";
+import { passwordModeFailures } from "./passwordModes";
 import { loadZod } from "./schemas";
 import { UNKNOWN } from "./unknown";
 
@@ -59,24 +60,7 @@ export function parseCredentialInputs(
       failures.push({ property: name, reason: row.missing ?? "is required" });
     }
   }
-  const hasPassword = candidate.password !== undefined && candidate.password !== null;
-  const hasSource = candidate.passwordFrom !== undefined && candidate.passwordFrom !== null;
-  if (hasPassword && hasSource) {
-    failures.push({
-      property: "passwordFrom",
-      reason: "set exactly one of 'password' and 'passwordFrom', not both",
-    });
-  } else if (!hasPassword && !hasSource && candidate.adoptExisting !== KEEP_PASSWORD) {
-    failures.push({
-      property: "password",
-      reason:
-        "is required: set 'password' (stored encrypted in state) or 'passwordFrom' (write-only, never stored), " +
-        `or adoptExisting: "${KEEP_PASSWORD}" to take over an existing credential with its live password`,
-    });
-  }
-  if (!hasSource && candidate.passwordVersion !== undefined) {
-    failures.push({ property: "passwordVersion", reason: "only applies together with 'passwordFrom'" });
-  }
+  failures.push(...passwordModeFailures(candidate));
   if (candidate.password === null) delete candidate.password;
   if (candidate.passwordFrom === null) delete candidate.passwordFrom;
 

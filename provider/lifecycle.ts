@@ -20,7 +20,16 @@ import { VobizConfigError, VobizConflictError, VobizError, VobizNotFoundError } 
 import { fieldChanges } from "./fields";
 import { parseCredentialInputs, type InputFailure } from "./inputs";
 import { partialCreateProperties, VobizPartialCreateError } from "./partialCreate";
+import { passwordToSend } from "./passwordModes";
 import { passwordWillBeSent, resolvePassword, type PasswordSourceContext } from "./passwordSource";
+import {
+  assertCanRotate,
+  isGenerated,
+  providerNow,
+  rotationFailed,
+  withPasswordOutputs,
+  withRotation,
+} from "./rotation";
 import { normaliseDescription } from "./rules";
 import type { Credential } from "./schemas";
 import { credentialFromOutputs, inputsFromLive, outputsOf } from "./state";
@@ -32,6 +41,8 @@ export interface CredentialProviderOptions {
   clientOptions?: Partial<VobizClientOptions>;
   /** Environment for `VOBIZ_*` and `passwordFrom: { env }`; defaults to `process.env`. */
   env?: NodeJS.ProcessEnv;
+  /** The provider's clock for password ages, in ms; defaults to `VOBIZ_NOW` or the system clock. */
+  now?: () => number;
 }
 
 /** The VobizCredential provider, typed as Pulumi's dynamic-provider interface calls it. */
@@ -62,6 +73,10 @@ export const UPDATE_PATCHERS: Record<
   password: (patch, news, password) => declaresPassword(news) && (patch.password = password()),
   passwordFrom: (patch, news, password) => declaresPassword(news) && (patch.password = password()),
   passwordVersion: (patch, news, password) => declaresPassword(news) && (patch.password = password()),
+  generatePassword: (patch, news, password) => declaresPassword(news) && (patch.password = password()),
+  passwordLength: (patch, news, password) => declaresPassword(news) && (patch.password = password()),
+  rotationTriggers: (patch, news, password) => declaresPassword(news) && (patch.password = password()),
+  rotateAfter: () => undefined, // state only; an expired age rotates (rotation.ts)
   enabled: (patch, news) => (patch.enabled = news.enabled),
   description: (patch, news) => (patch.description = normaliseDescription(news.description) ?? ""),
   adoptExisting: null, // no API effect after create
@@ -76,6 +91,7 @@ export function createCredentialProvider(options: CredentialProviderOptions = {}
   const context: PasswordSourceContext = { config: () => stackConfig, env: () => options.env ?? process.env };
   const client = createClientCache({ ...context, clientOptions: options.clientOptions });
   const password = (inputs: CredentialInputs) => resolvePassword(inputs, context);
+  const now = options.now ?? (() => providerNow(context.env()));
 
   /** Refuses to act on a credential that lives on another account than the configured one. */
   function assertSameAccount(c: VobizClient, props: Partial<CredentialOutputs>, id: string, action: string) {
@@ -158,23 +174,26 @@ export function createCredentialProvider(options: CredentialProviderOptions = {}
     async diff(_id, olds, news) {
       const { replaces, updates } = fieldChanges(olds, news, { accountId: configuredAuthId() });
       if (replaces.length > 0) return { changes: true, replaces, deleteBeforeReplace: false };
-      return { changes: updates.length > 0 };
+      return { changes: withRotation(updates, olds, news, now()).length > 0 };
     },
 
     async create(inputs) {
       const c = client();
       if (keepsPassword(inputs)) {
+        // Sends no password, so the password outputs carry nothing new (no passwordSetAt).
         const adopted = await adoptKeepingPassword(c, inputs);
-        return { id: adopted.id, outs: outputsOf(inputs, adopted, c.authId) };
+        const outs = outputsOf(inputs, adopted, c.authId);
+        return { id: adopted.id, outs: withPasswordOutputs(outs, inputs, undefined, undefined, now()) };
       }
-      const pw = password(inputs);
+      const pw = passwordToSend(inputs, context);
+      const stamp = (outs: CredentialOutputs) => withPasswordOutputs(outs, inputs, undefined, pw, now());
       let created: Credential;
       try {
         created = await c.createCredential({ username: inputs.username, password: pw });
       } catch (e) {
         if (e instanceof VobizConflictError && inputs.adoptExisting) {
           const adopted = await adopt(c, inputs, pw);
-          return { id: adopted.id, outs: outputsOf(inputs, adopted, c.authId) };
+          return { id: adopted.id, outs: stamp(outputsOf(inputs, adopted, c.authId)) };
         }
         throw e;
       }
@@ -191,7 +210,7 @@ export function createCredentialProvider(options: CredentialProviderOptions = {}
           throw await rollBack(c, created, e, inputs);
         }
       }
-      return { id: created.id, outs: outputsOf(inputs, created, c.authId) };
+      return { id: created.id, outs: stamp(outputsOf(inputs, created, c.authId)) };
     },
 
     async read(id, props) {
@@ -201,21 +220,36 @@ export function createCredentialProvider(options: CredentialProviderOptions = {}
       const live = await c.findCredentialById(id);
       if (!live) return {}; // gone: the engine drops it from state
       const inputs = inputsFromLive(state, live);
-      return { id, props: outputsOf(inputs, live, c.authId), inputs: { ...inputs } };
+      const outs = withPasswordOutputs(outputsOf(inputs, live, c.authId), inputs, state, undefined, 0);
+      if (isGenerated(inputs)) delete (inputs as Partial<CredentialInputs>).password; // an output, not an input
+      return { id, props: outs, inputs: { ...inputs } };
     },
 
     async update(id, olds, news) {
       const c = client();
       assertSameAccount(c, olds, id, "update");
       const patch: CredentialPatch = {};
-      for (const name of fieldChanges(olds, news).updates) {
-        UPDATE_PATCHERS[name as InputName]?.(patch, news, () => patch.password ?? password(news));
+      const nowMs = now();
+      const updates = withRotation(fieldChanges(olds, news).updates, olds, news, nowMs);
+      assertCanRotate(news.username, updates, news);
+      const newPassword = () => (patch.password ??= passwordToSend(news, context));
+      for (const name of updates) {
+        // `passwordSetAt` stands for "older than rotateAfter" (rotation.ts): a new password too.
+        if (name === "passwordSetAt") newPassword();
+        else UPDATE_PATCHERS[name as InputName]?.(patch, news, newPassword);
       }
+      const sent = patch.password;
       if (Object.keys(patch).length === 0) {
-        return { outs: outputsOf(news, credentialFromOutputs(id, olds), c.authId) };
+        const outs = outputsOf(news, credentialFromOutputs(id, olds), c.authId);
+        return { outs: withPasswordOutputs(outs, news, olds, undefined, nowMs) };
       }
-      const updated = await c.updateCredential(id, patch);
-      return { outs: outputsOf(news, updated, c.authId, olds) };
+      let updated: Credential;
+      try {
+        updated = await c.updateCredential(id, patch);
+      } catch (e) {
+        throw sent !== undefined ? rotationFailed(e, news.username, isGenerated(news)) : e;
+      }
+      return { outs: withPasswordOutputs(outputsOf(news, updated, c.authId, olds), news, olds, sent, nowMs) };
     },
 
     async delete(id, props) {

@@ -8,7 +8,12 @@ import type { PasswordSource, VobizCredentialArgs, VobizCredentialOutputs } from
 import { FIELD_NAMES, SECRET_NAMES } from "./fields";
 import { serializedCredentialProvider } from "./serializedProvider";
 
-export type { PasswordSource, VobizCredentialArgs, VobizCredentialOutputs } from "./contract";
+export type {
+  PasswordSource,
+  RotationTriggers,
+  VobizCredentialArgs,
+  VobizCredentialOutputs,
+} from "./contract";
 
 /**
  * Where the write-only mode reads the password from.

@@ -14,10 +14,11 @@ export interface SecretHit {
   where: string;
 }
 
-/** Forms a secret may take in text: as is, JSON-escaped, base64. */
+/** Forms a secret may take in text: as is, JSON-escaped (also as Go's encoder escapes `&<>`), base64. */
 function forms(value: string): string[] {
   const json = JSON.stringify(value).slice(1, -1);
-  return [...new Set([value, json, Buffer.from(value).toString("base64")])];
+  const goJson = json.replace(/[&<>]/g, (ch) => `\\u00${ch.charCodeAt(0).toString(16)}`);
+  return [...new Set([value, json, goJson, Buffer.from(value).toString("base64")])];
 }
 
 /** Searches named texts for labelled secrets. */

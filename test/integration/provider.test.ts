@@ -115,6 +115,7 @@ test("check → create → read (drift) → update → delete", async () => {
     accountId: AUTH_ID,
     createdAt: expect.any(String),
     updatedAt: expect.any(String),
+    passwordSetAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
   });
 
   // read: an out-of-band disable (as in the console) shows as drift in props and inputs

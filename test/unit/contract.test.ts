@@ -26,6 +26,10 @@ const SAMPLES: Record<string, [unknown, unknown]> = {
   password: ["pw_Contract_1", "pw_Contract_2"],
   passwordFrom: [{ config: "sipPassword" }, { env: "SIP_PASSWORD" }],
   passwordVersion: [1, 2],
+  generatePassword: [true, false],
+  passwordLength: [12, 16],
+  rotationTriggers: [{ rotation: "1" }, { rotation: 2 }],
+  rotateAfter: ["90d", "12h"],
   enabled: [false, true],
   description: ["Front desk", "Back office"],
   adoptExisting: [true, false],
@@ -40,11 +44,15 @@ describe("the table", () => {
       "password",
       "passwordFrom",
       "passwordVersion",
+      "generatePassword",
+      "passwordLength",
+      "rotationTriggers",
+      "rotateAfter",
       "enabled",
       "description",
       "adoptExisting",
     ]);
-    expect(VOBIZ_SET_NAMES).toEqual(["realm", "accountId", "createdAt", "updatedAt"]);
+    expect(VOBIZ_SET_NAMES).toEqual(["realm", "accountId", "createdAt", "updatedAt", "passwordSetAt"]);
   });
 
   test.each([...FIELD_NAMES])("%s has a type, a doc line and a change rule", (name) => {

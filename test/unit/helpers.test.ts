@@ -10,6 +10,7 @@ import {
   PATHS,
   UNIT_AUTH_TOKEN,
 } from "../helpers/fixtures";
+import { scanTexts } from "../helpers/secretScanner";
 import { expectNoSecrets, expectTextFreeOf, renderedText, renderings } from "../helpers/secrets";
 import { mergeResults, type ScenarioResult } from "../faults/results";
 
@@ -187,5 +188,14 @@ describe("faults results", () => {
       ["02a", "new"],
       ["03a", "added"],
     ]);
+  });
+});
+
+describe("the workspace secret scanner", () => {
+  test("finds a secret as the engine's JSON writes it (`&`, `<`, `>` as \\u00xx escapes)", () => {
+    const secret = "Gen&Pw<1>x";
+    const state = '{"password":"Gen\\u0026Pw\\u003c1\\u003ex"}';
+    expect(scanTexts({ generated: secret }, { state })).toEqual([{ secret: "generated", where: "state" }]);
+    expect(scanTexts({ generated: secret }, { state: '{"password":"[secret]"}' })).toEqual([]);
   });
 });

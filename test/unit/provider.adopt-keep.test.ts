@@ -73,12 +73,35 @@ describe("check", () => {
   });
 
   test("a first adoption keeping the password cannot also declare one (it would be ignored)", async () => {
-    for (const extra of [{ password: PASSWORD }, { passwordFrom: { env: "SIP_PW" } }]) {
+    for (const extra of [
+      { password: PASSWORD },
+      { passwordFrom: { env: "SIP_PW" } },
+      { generatePassword: true },
+    ]) {
       const r = await p.check({}, { ...KEEP, ...extra });
       expect(r.failures).toEqual([
         { property: "adoptExisting", reason: expect.stringMatching(/keeps the live password.*later change/) },
       ]);
     }
+  });
+
+  test("rotation triggers without a password to send are refused, each named", async () => {
+    const r = await p.check({}, { ...KEEP, rotateAfter: "90d", rotationTriggers: { v: 1 } });
+    expect(r.failures).toEqual([
+      {
+        property: "rotationTriggers",
+        reason: expect.stringMatching(/^needs a password the provider can set/),
+      },
+      { property: "rotateAfter", reason: expect.stringMatching(/^needs a password the provider can set/) },
+    ]);
+  });
+
+  test("once adopted, a generated password rotates it: triggers are allowed then", async () => {
+    const r = await p.check(
+      { ...KEEP, enabled: true },
+      { ...KEEP, generatePassword: true, rotateAfter: "90d" },
+    );
+    expect(r.failures).toBeUndefined();
   });
 
   test("once adopted (prior state), adding a password is allowed: it is a rotation", async () => {

@@ -506,7 +506,13 @@ describe("the engine-facing provider (engineCredentialProvider)", () => {
   );
 
   test("the inputs that may keep their property are the contract's boolean and number rows", () => {
-    expect([...plainValuedInputs()].sort()).toEqual(["adoptExisting", "enabled", "passwordVersion"]);
+    expect([...plainValuedInputs()].sort()).toEqual([
+      "adoptExisting",
+      "enabled",
+      "generatePassword",
+      "passwordLength",
+      "passwordVersion",
+    ]);
   });
 
   test("valid inputs pass through unchanged", async () => {

@@ -25,6 +25,7 @@ import {
   LIST_PATH,
   mockApi,
   newProvider,
+  PROVIDER_NOW,
   REALM,
   stateOf,
   thrown,
@@ -91,6 +92,7 @@ describe("create", () => {
       accountId: AUTH_ID,
       createdAt: CREATED_AT,
       updatedAt: UPDATED_AT,
+      passwordSetAt: PROVIDER_NOW,
     });
   });
 
@@ -397,6 +399,7 @@ describe("update", () => {
       accountId: AUTH_ID,
       createdAt: CREATED_AT,
       updatedAt: "2025-02-01T00:00:00Z",
+      passwordSetAt: PROVIDER_NOW,
     });
   });
 

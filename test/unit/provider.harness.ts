@@ -73,12 +73,18 @@ export interface ProviderSetup {
   env?: NodeJS.ProcessEnv;
   /** Stack config values (fully qualified keys, e.g. `proj:sipPassword`); configure is skipped when absent. */
   config?: Record<string, string>;
+  /** The provider's clock for password ages (default: fixed at PROVIDER_NOW; `undefined`: VOBIZ_NOW or the system clock). */
+  now?: () => number;
 }
+
+/** The fixed time the unit providers judge password ages by, and stamp `passwordSetAt` with. */
+export const PROVIDER_NOW = "2025-03-01T00:00:00.000Z";
 
 /** A provider pointed at the nock origin with the unit account, instant retries (3 attempts). */
 export async function newProvider(setup: ProviderSetup = {}): Promise<VobizCredentialProvider> {
   const provider = createCredentialProvider({
     env: setup.env ?? {},
+    now: "now" in setup ? setup.now : () => Date.parse(PROVIDER_NOW),
     clientOptions: {
       baseUrl: BASE_URL,
       authId: AUTH_ID,

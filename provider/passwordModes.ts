@@ -1,0 +1,84 @@
+/**
+ * The three password modes and the rules between them: a declared `password`, a write-only
+ * `passwordFrom` (with `passwordVersion`) and a generated one (`generatePassword`, with
+ * `passwordLength`). Exactly one mode per credential (none only when adopting with
+ * `adoptExisting: "keepPassword"`, which keeps the live password), checked before any request
+ * with a message naming both inputs of a clash; and the password a create or rotation sends in
+ * each mode.
+ */
+import { KEEP_PASSWORD, type CredentialInputs } from "./contract";
+import { generatePassword } from "./generatedPassword";
+import type { InputFailure } from "./inputs";
+import { resolvePassword, type PasswordSourceContext } from "./passwordSource";
+import { isUnknown } from "./unknown";
+
+const given = (value: unknown) => value !== undefined && value !== null;
+
+/** `check`'s failures of the mode inputs (raw, before the schema), in the engine's shape. */
+export function passwordModeFailures(raw: Record<string, unknown>): InputFailure[] {
+  const failures: InputFailure[] = [];
+  const hasPassword = given(raw.password);
+  const hasSource = given(raw.passwordFrom);
+  const generated = raw.generatePassword === true || isUnknown(raw.generatePassword);
+  if (hasPassword && hasSource) {
+    failures.push({
+      property: "passwordFrom",
+      reason: "set exactly one of 'password' and 'passwordFrom', not both",
+    });
+  }
+  if (generated && hasPassword) {
+    failures.push({
+      property: "generatePassword",
+      reason:
+        "set exactly one of 'password' and 'generatePassword', not both: with generatePassword the provider " +
+        "chooses the password (read it from the 'password' output)",
+    });
+  }
+  if (generated && hasSource) {
+    failures.push({
+      property: "generatePassword",
+      reason: "set exactly one of 'passwordFrom' and 'generatePassword', not both",
+    });
+  }
+  const keepsLive = raw.adoptExisting === KEEP_PASSWORD;
+  if (!hasPassword && !hasSource && !generated && !keepsLive) {
+    failures.push({
+      property: "password",
+      reason:
+        "is required: set 'password' (stored encrypted in state), 'passwordFrom' (write-only, never stored) " +
+        "or 'generatePassword: true' (the provider generates it), or adoptExisting: " +
+        `"${KEEP_PASSWORD}" to take over an existing credential with its live password`,
+    });
+  }
+  if (!hasPassword && !hasSource && !generated && keepsLive) {
+    for (const trigger of ["rotationTriggers", "rotateAfter"]) {
+      if (given(raw[trigger])) {
+        failures.push({
+          property: trigger,
+          reason:
+            `needs a password the provider can set: with adoptExisting: "${KEEP_PASSWORD}" and no ` +
+            "'password', 'passwordFrom' or 'generatePassword: true', a rotation would have nothing to send",
+        });
+      }
+    }
+  }
+  if (!hasSource && raw.passwordVersion !== undefined) {
+    failures.push({ property: "passwordVersion", reason: "only applies together with 'passwordFrom'" });
+  }
+  if (!generated && raw.passwordLength !== undefined && raw.passwordLength !== null) {
+    failures.push({
+      property: "passwordLength",
+      reason: "only applies together with 'generatePassword: true'",
+    });
+  }
+  return failures;
+}
+
+/**
+ * The password a create or a rotation sends: a new generated one, the declared one, or the one
+ * read from `passwordFrom` now.
+ */
+export function passwordToSend(inputs: CredentialInputs, context: PasswordSourceContext): string {
+  if (inputs.generatePassword === true) return generatePassword(inputs.passwordLength);
+  return resolvePassword(inputs, context);
+}

@@ -1,0 +1,157 @@
+/**
+ * Rotation: when a credential's password is set again, and what state records about it. It owns
+ * the triggers (`rotationTriggers`, a map whose change rotates; `rotateAfter`, an age counted
+ * from the `passwordSetAt` output), the provider's clock (`VOBIZ_NOW` moves it, for tests and
+ * dry runs), the password outputs after a write (the generated value, `passwordSetAt`), and the
+ * next step a failed rotation states. It never calls the API and never sees a password's value
+ * except to copy it into the outputs.
+ */
+import type { Input } from "@pulumi/pulumi";
+import type { CredentialInputs, CredentialOutputs, FieldName } from "./contract";
+import { VobizConfigError } from "./errors";
+import { isUnknown } from "./unknown";
+
+/** A `rotationTriggers` map: any change of a key or value rotates the password. */
+export type RotationTriggers = Record<string, Input<string | number | boolean>>;
+
+/** `rotateAfter`: a whole number (at most 6 digits) and a unit, e.g. `90d`. */
+export const ROTATE_AFTER_PATTERN = /^[1-9][0-9]{0,5}[smhdw]$/;
+
+const UNIT_MS: Record<string, number> = { s: 1e3, m: 60e3, h: 3600e3, d: 86_400e3, w: 604_800e3 };
+
+/** Milliseconds of a `rotateAfter` duration, or undefined when it is not one. */
+export function durationMs(text: string): number | undefined {
+  if (!ROTATE_AFTER_PATTERN.test(text)) return undefined;
+  return Number(text.slice(0, -1)) * UNIT_MS[text.slice(-1)];
+}
+
+/** `rotationTriggers` as diff compares it: keys sorted, an empty map the same as none. */
+export function normaliseTriggers(value: unknown): RotationTriggers | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (typeof value !== "object" || Array.isArray(value)) return value as RotationTriggers; // the schema rejects it
+  const keys = Object.keys(value).sort();
+  if (keys.length === 0) return undefined;
+  return Object.fromEntries(keys.map((k) => [k, (value as Record<string, unknown>)[k]])) as RotationTriggers;
+}
+
+/** The environment variable that sets the provider's clock (ISO 8601), for tests and dry runs. */
+export const NOW_ENV = "VOBIZ_NOW";
+
+/** The provider's time in ms: `VOBIZ_NOW` when set, else the system clock. */
+export function providerNow(env: NodeJS.ProcessEnv): number {
+  const set = env[NOW_ENV];
+  if (set === undefined || set === "") return Date.now();
+  const ms = Date.parse(set);
+  if (Number.isNaN(ms)) {
+    throw new VobizConfigError(`${NOW_ENV} must be an ISO 8601 time such as 2027-01-31T00:00:00Z, or unset.`);
+  }
+  return ms;
+}
+
+/**
+ * Whether the password is older than `rotateAfter`. Its age counts from `passwordSetAt`, or,
+ * in a state written before that output existed, from `createdAt`; with neither it is not due.
+ */
+export function dueByAge(
+  olds: Partial<CredentialOutputs>,
+  news: Partial<CredentialInputs>,
+  nowMs: number,
+): boolean {
+  const after = news.rotateAfter;
+  if (after === undefined || isUnknown(after)) return false;
+  const ms = durationMs(after);
+  const since = Date.parse(olds.passwordSetAt ?? olds.createdAt ?? "");
+  if (ms === undefined || Number.isNaN(since)) return false;
+  return nowMs - since >= ms;
+}
+
+/** Whether the checked inputs ask for a generated password. */
+export function isGenerated(inputs: Partial<CredentialInputs>): boolean {
+  return inputs.generatePassword === true;
+}
+
+/**
+ * `diff`'s and `update`'s list of changed fields, corrected for the password: a generated
+ * password in state is no change while the program still asks for one (the program never holds
+ * it), and a password older than `rotateAfter` adds `passwordSetAt` (the age trigger).
+ */
+export function withRotation(
+  updates: readonly FieldName[],
+  olds: Partial<CredentialOutputs>,
+  news: Partial<CredentialInputs>,
+  nowMs: number,
+): FieldName[] {
+  const out = updates.filter(
+    (name) => !(name === "password" && isGenerated(news) && isGenerated(olds) && news.password === undefined),
+  );
+  if (dueByAge(olds, news, nowMs) && !out.includes("passwordSetAt")) out.push("passwordSetAt");
+  return out;
+}
+
+/** Changes that only ask for a new password, without saying which (a trigger or the age). */
+const ROTATION_ONLY: readonly FieldName[] = ["rotationTriggers", "passwordSetAt"];
+
+/** Whether the changes make `update` set the password again. */
+export function rotates(updates: readonly FieldName[]): boolean {
+  return updates.some((name) => ROTATION_ONLY.includes(name));
+}
+
+/**
+ * A declared password cannot rotate itself: a trigger or the age asks for a new value that only
+ * the program can give. Throws (before any request, state unchanged) unless the program declares
+ * a new password in the same update.
+ */
+export function assertCanRotate(
+  username: string,
+  updates: readonly FieldName[],
+  news: CredentialInputs,
+): void {
+  if (news.password === undefined || !rotates(updates) || updates.includes("password")) return;
+  const why = updates.includes("passwordSetAt")
+    ? `is older than rotateAfter (${news.rotateAfter})`
+    : "is due for rotation (rotationTriggers changed)";
+  throw new VobizConfigError(
+    `The password of Vobiz credential '${username}' ${why}, but it is declared in the program, so the ` +
+      "provider cannot choose a new one. Declare a new password (e.g. `pulumi config set --secret <key> " +
+      "<new password>`) and run `pulumi up`, or use `generatePassword: true`. Nothing was changed.",
+  );
+}
+
+/**
+ * The password outputs after create, read or update: `passwordSetAt` (now when a password was
+ * sent, else the previous one) and, in generated mode, the generated value (the one sent, else
+ * the one in state). Changes `outs` in place and returns it.
+ */
+export function withPasswordOutputs(
+  outs: CredentialOutputs,
+  inputs: Partial<CredentialInputs>,
+  previous: Partial<CredentialOutputs> | undefined,
+  sent: string | undefined,
+  nowMs: number,
+): CredentialOutputs {
+  const setAt = sent !== undefined ? new Date(nowMs).toISOString() : previous?.passwordSetAt;
+  if (setAt !== undefined) outs.passwordSetAt = setAt;
+  else delete outs.passwordSetAt;
+  if (isGenerated(inputs)) {
+    const value = sent ?? previous?.password;
+    if (value !== undefined) outs.password = value;
+  }
+  return outs;
+}
+
+/**
+ * Adds the next step to an error of a write that carried a new password. The engine keeps the
+ * previous outputs when `update` throws, so state still holds the old password (or, for
+ * `passwordFrom`, the old reference) and still shows the rotation as pending; the next `up` sets a
+ * password again: a fresh one in generated mode, which is safe even when Vobiz applied the lost
+ * one. Keeps the error's class and facts.
+ */
+export function rotationFailed(error: unknown, username: string, generated: boolean): unknown {
+  if (!(error instanceof Error)) return error;
+  error.message +=
+    ` The password of Vobiz credential '${username}' was not rotated as far as Pulumi knows: state keeps ` +
+    "the previous one. If Vobiz applied the new password before the failure, devices using the previous " +
+    "one stop authenticating until the rotation is finished: run `pulumi up` again to finish it" +
+    (generated ? " (it sets and records a freshly generated password)." : ".");
+  return error;
+}
