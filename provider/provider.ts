@@ -11,7 +11,14 @@
 import { createHash } from "node:crypto";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { VobizClient, type CredentialPatch, type VobizClientOptions } from "./client";
-import { resolveConnection, settingsFromConfig, settingsFromEnv, type ConfigSource } from "./config";
+import { parseMaxRequestsPerSecond } from "./clientEnv";
+import {
+  CONFIG_KEYS,
+  resolveConnection,
+  settingsFromConfig,
+  settingsFromEnv,
+  type ConfigSource,
+} from "./config";
 import { VobizConfigError, VobizConflictError, VobizError, VobizNotFoundError } from "./errors";
 import {
   characterCount,
@@ -76,7 +83,13 @@ export function createCredentialProvider(options: CredentialProviderOptions = {}
     const key = `${conn.baseUrl}\u0000${conn.authId}\u0000${tokenHash}`;
     let c = clients.get(key);
     if (!c) {
-      c = new VobizClient({ ...options.clientOptions, ...conn, env: env() });
+      const ceiling = CONFIG_KEYS.maxRequestsPerSecond;
+      c = new VobizClient({
+        maxRequestsPerSecond: parseMaxRequestsPerSecond(stackConfig?.get(ceiling), ceiling),
+        ...options.clientOptions,
+        ...conn,
+        env: env(),
+      });
       clients.set(key, c);
     }
     lastClient = { settings, client: c };
