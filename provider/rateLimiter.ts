@@ -24,6 +24,11 @@ export interface RateLimiterTuning {
   recoverPerSecond: number;
   /** Growth per second once near or past that rate (slow probing, so 429s stay rare). */
   probePerSecond: number;
+  /**
+   * Growth per second while the limit is only guessed: the first 429 came before any pacing, so
+   * the rate served until then may be just the burst Vobiz allows, well under its rate.
+   */
+  guessPerSecond: number;
   /** Fraction of the last 429's rate below which the rate recovers quickly. */
   nearLimit: number;
   /** Lowest permitted rate. */
@@ -43,6 +48,7 @@ export const DEFAULT_RATE_LIMITER_TUNING: Readonly<RateLimiterTuning> = Object.f
   decrease: 0.8,
   recoverPerSecond: 0.05,
   probePerSecond: 0.005,
+  guessPerSecond: 0.4,
   nearLimit: 0.95,
   minRate: 0.05,
   windowMs: 10_000,
@@ -94,8 +100,9 @@ export class AccountRateLimiter {
   /** Adapted rate before the ceiling; Infinity until the first 429 that allowed an estimate. */
   private adapted = Infinity;
   private adaptedAt = 0;
-  /** The rate at which the last 429 came. */
+  /** The rate the last 429 showed; `limitKnown` once a 429 came while requests were paced. */
   private limitSeen = Infinity;
+  private limitKnown = false;
   private nextAt = 0;
   private pausedUntil = 0;
   private lastDecreaseAt = -Infinity;
@@ -198,9 +205,13 @@ export class AccountRateLimiter {
     if (Number.isFinite(this.adapted) && now > this.adaptedAt) {
       const t = this.tuning;
       let dt = (now - this.adaptedAt) / 1000;
-      // Exponential growth: quick up to near the rate of the last 429, slow past it.
-      const near = t.nearLimit * this.limitSeen;
-      if (this.adapted < near) {
+      // Exponential growth: while the limit is a guess, fast until the next 429; once known,
+      // quick up to near it and slow past it.
+      const near = this.limitKnown ? t.nearLimit * this.limitSeen : Infinity;
+      if (!this.limitKnown) {
+        this.adapted *= Math.exp(t.guessPerSecond * dt);
+        dt = 0;
+      } else if (this.adapted < near) {
         const toNear = Math.log(near / this.adapted) / t.recoverPerSecond;
         const fast = Math.min(dt, toNear);
         this.adapted = dt >= toNear ? near : this.adapted * Math.exp(t.recoverPerSecond * fast);
@@ -208,16 +219,22 @@ export class AccountRateLimiter {
       }
       this.adapted *= Math.exp(t.probePerSecond * dt);
       this.adaptedAt = now;
-      if (this.adapted >= t.releaseFactor * this.limitSeen) this.adapted = Infinity;
+      if (this.limitKnown && this.adapted >= t.releaseFactor * this.limitSeen) this.adapted = Infinity;
     }
     return Math.min(this.adapted, this.ceiling);
   }
 
+  /**
+   * Lowers the rate after a 429: to `decrease` times the lower of the paced rate and the rate
+   * served over the window. A 429 that came unpaced leaves the limit a guess (see `guessPerSecond`).
+   */
   private decrease(now: number): void {
     const current = this.rate(now);
-    const estimate = Number.isFinite(current) ? current : this.servedRate(now);
+    const served = this.servedRate(now);
     this.lastDecreaseAt = now;
-    if (estimate === undefined) return; // nothing served lately: pause only, no rate to lower
+    const estimate = Math.min(current, served ?? Infinity);
+    if (!Number.isFinite(estimate)) return; // nothing served lately: pause only, no rate to lower
+    this.limitKnown = Number.isFinite(current);
     this.limitSeen = estimate;
     this.adapted = Math.max(this.tuning.minRate, estimate * this.tuning.decrease);
     this.adaptedAt = now;

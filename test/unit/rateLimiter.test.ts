@@ -91,7 +91,7 @@ describe("AccountRateLimiter", () => {
     expect(times[2] - times[1]).toBeGreaterThanOrEqual(1000 / 1); // still paced after the pause
   });
 
-  it("lowers the rate to 0.8 x the rate served before the first 429, once per pause", async () => {
+  it("after an unpaced 429, guesses 0.8 x the rate served so far and grows fast until the next 429", async () => {
     const { clock, limiter } = setup();
     await serve(limiter, clock, 10, 200); // 10 served over 2 s: 5 per second
     const before = clock.now();
@@ -100,24 +100,26 @@ describe("AccountRateLimiter", () => {
     // A second 429 of a request sent before the decrease does not lower it again.
     limiter.answered({ status: 429, sentAt: before - 50, serverWaitMs: 1000 });
     expect(limiter.state().rate).toBeCloseTo(4, 5);
-    // One sent after it does.
+    // The first 429 may have met only the burst: the guess grows about 50% a second.
     await clock.advance(1000);
+    expect(limiter.state().rate).toBeCloseTo(4 * Math.exp(0.4), 5);
+    // A 429 while paced: 0.8 x the lower of the pace and what was served (10 in 3 s).
     limiter.answered({ status: 429, sentAt: clock.now(), serverWaitMs: 1000 });
-    // It had grown back about 5% in that second; 0.8 x that.
-    expect(limiter.state().rate).toBeCloseTo(4 * Math.exp(0.05) * 0.8, 5);
+    expect(limiter.state().rate).toBeCloseTo(0.8 * (10 / 3), 5);
     expect(limiter.state().rateLimited).toBe(3);
   });
 
-  it("grows the rate back quickly up to near the 429's rate, then probes slowly, then stops pacing", async () => {
+  it("once the limit is known, grows back quickly to near it, then probes slowly, then stops pacing", async () => {
     const { clock, limiter } = setup();
     await serve(limiter, clock, 10, 100); // 10 per second
-    limiter.answered({ status: 429, sentAt: clock.now(), serverWaitMs: 0 });
-    expect(limiter.state().rate).toBeCloseTo(8, 5);
-    await clock.advance(5000); // 5%/s below 9.5
+    limiter.answered({ status: 429, sentAt: clock.now(), serverWaitMs: 0 }); // unpaced: guess 8
+    limiter.answered({ status: 429, sentAt: clock.now(), serverWaitMs: 0 }); // paced at 8: known
+    expect(limiter.state().rate).toBeCloseTo(6.4, 5);
+    await clock.advance(5000); // 5%/s up to 0.95 x 8, then 0.5%/s
     const recovered = limiter.state().rate;
-    expect(recovered).toBeGreaterThan(9.5);
-    expect(recovered).toBeLessThan(10.5);
-    await clock.advance(10_000); // 0.5%/s near the limit
+    expect(recovered).toBeGreaterThanOrEqual(7.6);
+    expect(recovered).toBeLessThan(7.7);
+    await clock.advance(10_000);
     const probed = limiter.state().rate;
     expect(probed).toBeGreaterThan(recovered);
     expect(probed).toBeLessThan(recovered * 1.06);
