@@ -47,11 +47,11 @@ export interface RateLimiterTuning {
 export const DEFAULT_RATE_LIMITER_TUNING: Readonly<RateLimiterTuning> = Object.freeze({
   decrease: 0.8,
   recoverPerSecond: 0.05,
-  probePerSecond: 0.005,
+  probePerSecond: 0.0025,
   guessPerSecond: 0.4,
   nearLimit: 0.95,
   minRate: 0.05,
-  windowMs: 10_000,
+  windowMs: 2_000,
   defaultPauseMs: 1_000,
   quietMs: 2_000,
   releaseFactor: 4,

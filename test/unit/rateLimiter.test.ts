@@ -103,9 +103,10 @@ describe("AccountRateLimiter", () => {
     // The first 429 may have met only the burst: the guess grows about 50% a second.
     await clock.advance(1000);
     expect(limiter.state().rate).toBeCloseTo(4 * Math.exp(0.4), 5);
-    // A 429 while paced: 0.8 x the lower of the pace and what was served (10 in 3 s).
+    // A 429 while paced: 0.8 x the lower of the pace and the rate served over the last 2 s
+    // (4 answers, the first of them 1.8 s ago).
     limiter.answered({ status: 429, sentAt: clock.now(), serverWaitMs: 1000 });
-    expect(limiter.state().rate).toBeCloseTo(0.8 * (10 / 3), 5);
+    expect(limiter.state().rate).toBeCloseTo(0.8 * (4 / 1.8), 5);
     expect(limiter.state().rateLimited).toBe(3);
   });
 
@@ -115,7 +116,7 @@ describe("AccountRateLimiter", () => {
     limiter.answered({ status: 429, sentAt: clock.now(), serverWaitMs: 0 }); // unpaced: guess 8
     limiter.answered({ status: 429, sentAt: clock.now(), serverWaitMs: 0 }); // paced at 8: known
     expect(limiter.state().rate).toBeCloseTo(6.4, 5);
-    await clock.advance(5000); // 5%/s up to 0.95 x 8, then 0.5%/s
+    await clock.advance(5000); // 5%/s up to 0.95 x 8, then 0.25%/s
     const recovered = limiter.state().rate;
     expect(recovered).toBeGreaterThanOrEqual(7.6);
     expect(recovered).toBeLessThan(7.7);
