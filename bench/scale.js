@@ -8,7 +8,8 @@
  *                         VOBIZ_RATE_LIMITER=off (each request retrying alone), alternating
  *   --rl-size 200         N of the rate-limited scenario
  *   --rl-rate 2           the sandbox's requests per second (burst: ceil(rate))
- *   --big-stack           create and destroy N, side by side: the default, PULUMI_SKIP_CHECKPOINTS=true,
+ *   --big-stack           create and destroy N, side by side: the default, PULUMI_SKIP_CHECKPOINTS=true
+ *                         (with PULUMI_EXPERIMENTAL=true, which the engine requires for it),
  *                         a higher --parallel, and the fleet split into several stacks run at once
  *   --bs-size 500         N of the big-stack scenario
  *   --bs-parallel 32      --parallel of the big-stack scenario's "parallel" variant
@@ -161,9 +162,10 @@ async function main() {
       const variants = [
         { variant: "default", stacks: 1, env: {}, args: [] },
         {
-          variant: "PULUMI_SKIP_CHECKPOINTS=true",
+          // The engine reads PULUMI_SKIP_CHECKPOINTS only with PULUMI_EXPERIMENTAL set.
+          variant: "PULUMI_SKIP_CHECKPOINTS=true PULUMI_EXPERIMENTAL=true",
           stacks: 1,
-          env: { PULUMI_SKIP_CHECKPOINTS: "true" },
+          env: { PULUMI_SKIP_CHECKPOINTS: "true", PULUMI_EXPERIMENTAL: "true" },
           args: [],
         },
         {
