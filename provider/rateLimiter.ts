@@ -31,7 +31,11 @@ export interface RateLimiterTuning {
   guessPerSecond: number;
   /** Fraction of the last 429's rate below which the rate recovers quickly. */
   nearLimit: number;
-  /** Lowest permitted rate. */
+  /**
+   * Lowest pace the rate is lowered to. A 429 at this pace still pauses every request for the
+   * wait Vobiz asked; the floor keeps 429s that are not a rate limit (a flaky gateway) from
+   * driving the pace down without end.
+   */
   minRate: number;
   /** Window over which served answers estimate the account's rate at the first 429. */
   windowMs: number;
@@ -50,7 +54,7 @@ export const DEFAULT_RATE_LIMITER_TUNING: Readonly<RateLimiterTuning> = Object.f
   probePerSecond: 0.0025,
   guessPerSecond: 0.4,
   nearLimit: 0.95,
-  minRate: 0.05,
+  minRate: 1,
   windowMs: 2_000,
   defaultPauseMs: 1_000,
   quietMs: 2_000,
