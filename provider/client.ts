@@ -5,9 +5,16 @@
  * ambiguous attempt, and a fresh look-up decides whether the create landed (a credential is taken
  * only when Vobiz's clock, measured from its `Date` headers, shows it was created by this call).
  */
-import { CLIENT_ENV_VARS, debugEnabled, retryWaitFromEnv } from "./clientEnv";
+import {
+  CLIENT_ENV_VARS,
+  debugEnabled,
+  parseMaxRequestsPerSecond,
+  rateLimiterModeFromEnv,
+  retryWaitFromEnv,
+} from "./clientEnv";
 import { resolveConnection, settingsFromEnv, type VobizConnectionSettings } from "./config";
 import { createApiError, createResponseError, type VobizOperation } from "./errors";
+import { limiterFor } from "./limiterRegistry";
 import { ListSnapshots, type ReadOptions } from "./listSnapshots";
 import { judgeOwnership } from "./ownership";
 import type { RetryOptions } from "./retry";
@@ -72,6 +79,17 @@ export interface VobizClientOptions extends VobizConnectionSettings, Partial<Vob
    * Defaults to stderr when `VOBIZ_DEBUG` is on.
    */
   debug?: (line: string) => void;
+  /**
+   * Most requests per second this process sends to the account, a ceiling under the adaptive
+   * rate; defaults to `VOBIZ_MAX_REQUESTS_PER_SECOND` (the provider passes `vobiz:maxRequestsPerSecond`).
+   */
+  maxRequestsPerSecond?: number;
+  /**
+   * Which rate limiter paces the requests: `shared` (the process's one limiter of the account;
+   * the default), `own` (a limiter of this client alone; the default with an injected clock, so
+   * tests share no state), or `off`. `VOBIZ_RATE_LIMITER=off` turns it off from the environment.
+   */
+  rateLimiter?: "shared" | "own" | "off";
 }
 
 /** The fields a PUT may change. */
@@ -124,6 +142,20 @@ export class VobizClient {
         ? (line: string) => process.stderr.write(`${line}\n`)
         : undefined);
     const maxElapsedMs = retryWaitFromEnv(env[CLIENT_ENV_VARS.maxRetryWait]);
+    const limiter = limiterFor({
+      mode: rateLimiterModeFromEnv(env[CLIENT_ENV_VARS.rateLimiter]) ?? options.rateLimiter,
+      ownByDefault: options.clock !== undefined,
+      maxRequestsPerSecond:
+        options.maxRequestsPerSecond ??
+        parseMaxRequestsPerSecond(
+          env[CLIENT_ENV_VARS.maxRequestsPerSecond],
+          CLIENT_ENV_VARS.maxRequestsPerSecond,
+        ),
+      baseUrl: conn.baseUrl,
+      authId: conn.authId,
+      clock: this.clock,
+      debug,
+    });
     this.transport = new HttpTransport({
       baseUrl: conn.baseUrl,
       authId: conn.authId,
@@ -133,6 +165,7 @@ export class VobizClient {
       clock: this.clock,
       userAgent: options.userAgent,
       debug,
+      limiter,
     });
   }
 

@@ -13,6 +13,8 @@ export const CONFIG_KEYS = {
   authId: "vobiz:authId",
   authToken: "vobiz:authToken",
   baseUrl: "vobiz:baseUrl",
+  /** Ceiling of requests per second to one account (read by the provider, see clientEnv.ts). */
+  maxRequestsPerSecond: "vobiz:maxRequestsPerSecond",
 } as const;
 
 /** Environment variables, the same names as Vobiz's official SDKs (plus the base URL). */

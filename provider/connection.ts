@@ -6,7 +6,9 @@
  */
 import { createHash } from "node:crypto";
 import { VobizClient, type VobizClientOptions } from "./client";
+import { parseMaxRequestsPerSecond } from "./clientEnv";
 import {
+  CONFIG_KEYS,
   resolveConnection,
   settingsFromConfig,
   settingsFromEnv,
@@ -50,7 +52,13 @@ export function createClientCache(sources: ConnectionSources): () => VobizClient
     const connKey = `${conn.baseUrl}\u0000${conn.authId}\u0000${sha256(conn.authToken)}`;
     let c = clients.get(connKey);
     if (!c) {
-      c = new VobizClient({ ...sources.clientOptions, ...conn, env });
+      const ceiling = CONFIG_KEYS.maxRequestsPerSecond;
+      c = new VobizClient({
+        maxRequestsPerSecond: parseMaxRequestsPerSecond(sources.config()?.get(ceiling), ceiling),
+        ...sources.clientOptions,
+        ...conn,
+        env,
+      });
       clients.set(connKey, c);
     }
     last = { key, client: c };

@@ -9,6 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { lowerCaseHeaders, readAnswer, toError, type Failure } from "./answers";
 import type { VobizApiError, VobizOperation } from "./errors";
+import type { AccountRateLimiter } from "./rateLimiter";
 import { backoffDelay, mergeRetryOptions, retryDecision, type RetryOptions } from "./retry";
 import { ServerClock, type ClockOffset } from "./serverClock";
 
@@ -124,6 +125,12 @@ export interface TransportOptions {
   /** Replaces the default {@link USER_AGENT}. */
   userAgent?: string;
   /**
+   * The account's shared limiter: every attempt waits for its turn there and reports its answer
+   * (a 429 pauses every request of the account). Time spent waiting for a turn is pacing, not
+   * retrying: it does not count against `retry.maxElapsedMs`.
+   */
+  limiter?: AccountRateLimiter;
+  /**
    * Receives masked lines, never bodies: one per attempt (method, path, status or network code,
    * duration, request id), one per retry wait, and one per reconciliation of an ambiguous POST.
    */
@@ -215,9 +222,19 @@ export class HttpTransport {
   ): Promise<ApiResponse | Reconciled<T>> {
     const started = this.clock.now();
     const secrets = this.secretsOf(req);
+    const limiter = this.options.limiter;
     let ambiguousBefore = false;
+    let queued = 0; // ms spent waiting for a turn at the limiter
     for (let attempt = 1; ; attempt++) {
+      if (limiter) queued += await limiter.acquire();
+      const sentAt = this.clock.now();
       const outcome = await this.attempt(req, secrets, attempt);
+      limiter?.answered({
+        status: "facts" in outcome ? outcome.facts.status : outcome.status,
+        sentAt,
+        serverWaitMs: "facts" in outcome ? outcome.serverWait?.ms : undefined,
+        maxPauseMs: this.retry.maxElapsedMs - (this.clock.now() - started - queued),
+      });
       if (!("facts" in outcome)) return { ...outcome, attempts: attempt };
       const decision = retryDecision(
         req.retry === "idempotent",
@@ -240,7 +257,7 @@ export class HttpTransport {
       if (attempt >= this.retry.maxAttempts) throw toError(outcome);
       const asked = outcome.serverWait;
       const wait = asked?.ms ?? backoffDelay(attempt, this.retry, this.clock.random);
-      const elapsed = this.clock.now() - started;
+      const elapsed = this.clock.now() - started - queued;
       if (elapsed + wait > this.retry.maxElapsedMs) {
         throw toError(outcome, this.budgetSpent(elapsed, wait, asked?.header));
       }

@@ -53,6 +53,7 @@ describe("names", () => {
       authId: "vobiz:authId",
       authToken: "vobiz:authToken",
       baseUrl: "vobiz:baseUrl",
+      maxRequestsPerSecond: "vobiz:maxRequestsPerSecond",
     });
     expect(ENV_VARS).toEqual({
       authId: "VOBIZ_AUTH_ID",
