@@ -56,12 +56,12 @@ describe("a failed rotation loses nothing", () => {
 
   test.each([
     [
-      "08a",
+      "09a",
       "applied, every answer lost",
       { route: "update", applyThenFail: { drop: true }, times: 100 },
       true,
     ],
-    ["08b", "refused (503), nothing applied", { route: "update", status: 503, times: 100 }, false],
+    ["09b", "refused (503), nothing applied", { route: "update", status: 503, times: 100 }, false],
   ] as [string, string, FaultRule, boolean][])(
     "%s: rotation PUT %s: up fails naming the next step; state keeps the old password; the next up rotates with one PUT",
     async (id, what, rule, appliedOnServer) => {

@@ -88,7 +88,7 @@ describe("a fleet under a tight rate limit", () => {
     const limited = runs.reduce((a, r) => a + r.limited, 0);
     const requests = runs.reduce((a, r) => a + r.requests, 0);
     recordResult({
-      id: "08a",
+      id: "10a",
       scenario: `${N} credentials under a rate limit of ${LIMIT.requestsPerSecond} req/s (burst ${LIMIT.burst})`,
       faults: `sandbox rate limit ${JSON.stringify(LIMIT)} on the account, no injected fault`,
       operations: runs.map((r) => `${r.name} (ok, ${Math.round(r.ms / 100) / 10} s)`).join("; "),
