@@ -15,96 +15,35 @@
  * method fails with a message saying what happened and what to do, instead of Node's bare
  * `Cannot find module`.
  *
- * Everything a method needs must be inside its body: the closure serializer copies the function
- * text, and `require` here resolves from the directory the dynamic-provider process runs in (the
- * Pulumi project), where the package is installed. Hence the repeated loading code.
+ * Everything the methods need is in this module and captures nothing else: the closure
+ * serializer copies the function text of the methods and of `installedProvider` (once, shared by
+ * all seven), and `require` here resolves from the directory the dynamic-provider process runs in
+ * (the Pulumi project), where the package is installed.
  */
 /* eslint-disable @typescript-eslint/no-require-imports */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 
+/** The installed package's engine provider, or an error that says what to do when it is gone. */
+function installedProvider(): Required<dynamic.ResourceProvider> {
+  try {
+    return require("pulumi-vobiz/provider").engineCredentialProvider;
+  } catch (e) {
+    if ((e as { code?: string }).code !== "MODULE_NOT_FOUND") throw e;
+    throw new Error(
+      `The pulumi-vobiz package is not installed where this Pulumi program runs (${(e as Error).message.split("\n")[0]}), ` +
+        "but the stack still holds VobizCredential resources, which need it for every operation, deletes included. " +
+        "Install it again (npm install pulumi-vobiz), then run `pulumi up` or `pulumi destroy`. To stop using it: " +
+        "remove the VobizCredential resources first (pulumi up or pulumi destroy), and uninstall the package after.",
+    );
+  }
+}
+
 export const serializedCredentialProvider: dynamic.ResourceProvider = {
-  configure: (req) => {
-    let p;
-    try {
-      p = require("pulumi-vobiz/provider").engineCredentialProvider;
-    } catch (e) {
-      if ((e as { code?: string }).code !== "MODULE_NOT_FOUND") throw e;
-      throw new Error(
-        `The pulumi-vobiz package is not installed where this Pulumi program runs (${(e as Error).message.split("\n")[0]}), but the stack still holds VobizCredential resources, which need it for every operation, deletes included. Install it again (npm install pulumi-vobiz), then run \`pulumi up\` or \`pulumi destroy\`. To stop using it: remove the VobizCredential resources first (pulumi up or pulumi destroy), and uninstall the package after.`,
-      );
-    }
-    return p.configure(req);
-  },
-  check: (olds, news) => {
-    let p;
-    try {
-      p = require("pulumi-vobiz/provider").engineCredentialProvider;
-    } catch (e) {
-      if ((e as { code?: string }).code !== "MODULE_NOT_FOUND") throw e;
-      throw new Error(
-        `The pulumi-vobiz package is not installed where this Pulumi program runs (${(e as Error).message.split("\n")[0]}), but the stack still holds VobizCredential resources, which need it for every operation, deletes included. Install it again (npm install pulumi-vobiz), then run \`pulumi up\` or \`pulumi destroy\`. To stop using it: remove the VobizCredential resources first (pulumi up or pulumi destroy), and uninstall the package after.`,
-      );
-    }
-    return p.check(olds, news);
-  },
-  diff: (id, olds, news) => {
-    let p;
-    try {
-      p = require("pulumi-vobiz/provider").engineCredentialProvider;
-    } catch (e) {
-      if ((e as { code?: string }).code !== "MODULE_NOT_FOUND") throw e;
-      throw new Error(
-        `The pulumi-vobiz package is not installed where this Pulumi program runs (${(e as Error).message.split("\n")[0]}), but the stack still holds VobizCredential resources, which need it for every operation, deletes included. Install it again (npm install pulumi-vobiz), then run \`pulumi up\` or \`pulumi destroy\`. To stop using it: remove the VobizCredential resources first (pulumi up or pulumi destroy), and uninstall the package after.`,
-      );
-    }
-    return p.diff(id, olds, news);
-  },
-  create: (inputs) => {
-    let p;
-    try {
-      p = require("pulumi-vobiz/provider").engineCredentialProvider;
-    } catch (e) {
-      if ((e as { code?: string }).code !== "MODULE_NOT_FOUND") throw e;
-      throw new Error(
-        `The pulumi-vobiz package is not installed where this Pulumi program runs (${(e as Error).message.split("\n")[0]}), but the stack still holds VobizCredential resources, which need it for every operation, deletes included. Install it again (npm install pulumi-vobiz), then run \`pulumi up\` or \`pulumi destroy\`. To stop using it: remove the VobizCredential resources first (pulumi up or pulumi destroy), and uninstall the package after.`,
-      );
-    }
-    return p.create(inputs);
-  },
-  read: (id, props) => {
-    let p;
-    try {
-      p = require("pulumi-vobiz/provider").engineCredentialProvider;
-    } catch (e) {
-      if ((e as { code?: string }).code !== "MODULE_NOT_FOUND") throw e;
-      throw new Error(
-        `The pulumi-vobiz package is not installed where this Pulumi program runs (${(e as Error).message.split("\n")[0]}), but the stack still holds VobizCredential resources, which need it for every operation, deletes included. Install it again (npm install pulumi-vobiz), then run \`pulumi up\` or \`pulumi destroy\`. To stop using it: remove the VobizCredential resources first (pulumi up or pulumi destroy), and uninstall the package after.`,
-      );
-    }
-    return p.read(id, props);
-  },
-  update: (id, olds, news) => {
-    let p;
-    try {
-      p = require("pulumi-vobiz/provider").engineCredentialProvider;
-    } catch (e) {
-      if ((e as { code?: string }).code !== "MODULE_NOT_FOUND") throw e;
-      throw new Error(
-        `The pulumi-vobiz package is not installed where this Pulumi program runs (${(e as Error).message.split("\n")[0]}), but the stack still holds VobizCredential resources, which need it for every operation, deletes included. Install it again (npm install pulumi-vobiz), then run \`pulumi up\` or \`pulumi destroy\`. To stop using it: remove the VobizCredential resources first (pulumi up or pulumi destroy), and uninstall the package after.`,
-      );
-    }
-    return p.update(id, olds, news);
-  },
-  delete: (id, props) => {
-    let p;
-    try {
-      p = require("pulumi-vobiz/provider").engineCredentialProvider;
-    } catch (e) {
-      if ((e as { code?: string }).code !== "MODULE_NOT_FOUND") throw e;
-      throw new Error(
-        `The pulumi-vobiz package is not installed where this Pulumi program runs (${(e as Error).message.split("\n")[0]}), but the stack still holds VobizCredential resources, which need it for every operation, deletes included. Install it again (npm install pulumi-vobiz), then run \`pulumi up\` or \`pulumi destroy\`. To stop using it: remove the VobizCredential resources first (pulumi up or pulumi destroy), and uninstall the package after.`,
-      );
-    }
-    return p.delete(id, props);
-  },
+  configure: (req) => installedProvider().configure(req),
+  check: (olds, news) => installedProvider().check(olds, news),
+  diff: (id, olds, news) => installedProvider().diff(id, olds, news),
+  create: (inputs) => installedProvider().create(inputs),
+  read: (id, props) => installedProvider().read(id, props),
+  update: (id, olds, news) => installedProvider().update(id, olds, news),
+  delete: (id, props) => installedProvider().delete(id, props),
 };
