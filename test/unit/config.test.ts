@@ -3,6 +3,7 @@
  * absent, clear errors naming both the config key and the environment variable, base URL checks,
  * and the debug trace, which never carries a secret.
  */
+import { randomBytes } from "node:crypto";
 import { VobizClient } from "../../provider/client";
 import {
   CONFIG_KEYS,
@@ -219,12 +220,13 @@ describe("VobizClient construction", () => {
   });
 
   it("reads the environment it is given, after the explicit options", async () => {
+    const optionsToken = `tok_${randomBytes(8).toString("hex")}`;
     const scope = api
-      .scope(UNIT_ORIGIN, { reqheaders: { "x-auth-id": "MA_UNIT", "x-auth-token": "tok_from_options" } })
+      .scope(UNIT_ORIGIN, { reqheaders: { "x-auth-id": "MA_UNIT", "x-auth-token": optionsToken } })
       .get(PATHS.listPage(0))
       .reply(200, listJson([]));
     const client = new VobizClient({
-      authToken: "tok_from_options",
+      authToken: optionsToken,
       env: {
         VOBIZ_AUTH_ID: "MA_UNIT",
         VOBIZ_AUTH_TOKEN: "tok_from_env",
