@@ -37,8 +37,18 @@ export interface RateLimiterTuning {
    * driving the pace down without end.
    */
   minRate: number;
-  /** Window over which served answers estimate the account's rate at the first 429. */
+  /**
+   * Window over which served answers estimate the rate Vobiz served (long enough that a few
+   * answers more or less, or a pause inside it, move the estimate little).
+   */
   windowMs: number;
+  /**
+   * While paced, a 429 shows the pace was just over the limit, and the pace is the estimate of
+   * that limit, unless the rate served over the window is below this fraction of the pace (the
+   * pace was not what held the requests back, e.g. while the limit is still a guess): then the
+   * served rate is.
+   */
+  paceTrust: number;
   /** Wait after a 429 that names no reset. */
   defaultPauseMs: number;
   /** Quiet time (no request waiting) after which throttling is reported as ended. */
@@ -51,11 +61,12 @@ export interface RateLimiterTuning {
 export const DEFAULT_RATE_LIMITER_TUNING: Readonly<RateLimiterTuning> = Object.freeze({
   decrease: 0.8,
   recoverPerSecond: 0.05,
-  probePerSecond: 0.0025,
+  probePerSecond: 0.001,
   guessPerSecond: 0.4,
   nearLimit: 0.95,
   minRate: 1,
-  windowMs: 2_000,
+  windowMs: 10_000,
+  paceTrust: 0.8,
   defaultPauseMs: 1_000,
   quietMs: 2_000,
   releaseFactor: 4,
@@ -108,9 +119,13 @@ export class AccountRateLimiter {
   private limitSeen = Infinity;
   private limitKnown = false;
   private nextAt = 0;
+  /** Bumped when a 429 lowers the rate: turns handed out before it are taken anew. */
+  private epoch = 0;
+  private lastTakenAt = -Infinity;
   private pausedUntil = 0;
   private lastDecreaseAt = -Infinity;
   private served: number[] = [];
+  private firstServedAt: number | undefined;
   private waiting = 0;
   private throttledSince: number | undefined;
   private lastWaitEnd = 0;
@@ -148,7 +163,8 @@ export class AccountRateLimiter {
   async acquire(): Promise<number> {
     const start = this.clock.now();
     let at = this.reserve(start);
-    if (at <= start) return 0;
+    let epoch = this.epoch;
+    if (at <= start) return this.took(start, start);
     this.waiting++;
     this.episode.waited++;
     if (this.throttledSince === undefined) {
@@ -158,10 +174,14 @@ export class AccountRateLimiter {
       for (;;) {
         await this.clock.sleep(Math.max(0, at - this.clock.now()));
         const now = this.clock.now();
-        // A 429 during the wait moved every turn past its pause: take a new one.
-        if (this.pausedUntil > now) at = this.reserve(now);
-        else if (at > now) continue;
-        else return now - start;
+        // A 429 during the wait paused every request and lowered the rate: turns handed out at
+        // the old rate are void, take a new one (in the order the waiters wake, i.e. turn order).
+        if (epoch !== this.epoch || this.pausedUntil > now) {
+          at = this.reserve(now);
+          epoch = this.epoch;
+          if (at > now) continue;
+        } else if (at > now) continue;
+        return this.took(now, start);
       }
     } finally {
       this.waiting--;
@@ -186,15 +206,30 @@ export class AccountRateLimiter {
     const pause = answer.serverWaitMs ?? this.tuning.defaultPauseMs;
     if (pause <= (answer.maxPauseMs ?? Infinity)) {
       this.pausedUntil = Math.max(this.pausedUntil, now + pause);
-      this.nextAt = Math.max(this.nextAt, this.pausedUntil);
     }
     // Requests sent before the last decrease saw the old rate: one decrease per pause.
-    if (answer.sentAt >= this.lastDecreaseAt) this.decrease(now);
+    if (answer.sentAt >= this.lastDecreaseAt) {
+      this.decrease(now);
+      // Every waiting request takes its turn anew, at the lowered rate: the next one after the
+      // pause, and no sooner than one interval after the last turn taken.
+      this.epoch++;
+      const rate = this.rate(now);
+      const spaced = Number.isFinite(rate) ? this.lastTakenAt + 1000 / rate : now;
+      this.nextAt = Math.max(now, this.pausedUntil, spaced);
+    } else {
+      this.nextAt = Math.max(this.nextAt, this.pausedUntil);
+    }
     this.lastWaitEnd = now;
     if (this.throttledSince === undefined) {
       this.startThrottling(now, "Vobiz answered 429");
       this.checkQuietLater();
     }
+  }
+
+  /** Records a turn taken at `now`; the milliseconds its request waited since `start`. */
+  private took(now: number, start: number): number {
+    this.lastTakenAt = Math.max(this.lastTakenAt, now);
+    return now - start;
   }
 
   private reserve(now: number): number {
@@ -229,14 +264,22 @@ export class AccountRateLimiter {
   }
 
   /**
-   * Lowers the rate after a 429: to `decrease` times the lower of the paced rate and the rate
-   * served over the window. A 429 that came unpaced leaves the limit a guess (see `guessPerSecond`).
+   * Lowers the rate after a 429: to `decrease` times the estimated limit, which is the paced rate,
+   * or the rate served over the window when that is well below the pace or nothing was paced (see
+   * `paceTrust`). A 429 that came unpaced leaves the limit a guess (see `guessPerSecond`).
    */
   private decrease(now: number): void {
     const current = this.rate(now);
     const served = this.servedRate(now);
     this.lastDecreaseAt = now;
-    const estimate = Math.min(current, served ?? Infinity);
+    let estimate = current;
+    if (served !== undefined) {
+      // Served well under the pace: the pace was not what held requests back. Served above it:
+      // Vobiz accepted more than the pace over the window, so its limit is at least that.
+      if (served < this.tuning.paceTrust * current || served > current) {
+        estimate = Math.min(served, this.ceiling);
+      }
+    }
     if (!Number.isFinite(estimate)) return; // nothing served lately: pause only, no rate to lower
     this.limitKnown = Number.isFinite(current);
     this.limitSeen = estimate;
@@ -245,17 +288,21 @@ export class AccountRateLimiter {
   }
 
   private recordServed(now: number): void {
+    this.firstServedAt ??= now;
     this.served.push(now);
     if (this.served.length > 2048) this.served = this.served.slice(-1024);
   }
 
-  /** Served answers per second over the window (at least one second), or undefined for none. */
+  /**
+   * Served answers per second over the window, or over the time since the first served answer
+   * when that is shorter (at least one second); undefined when none was served in the window.
+   */
   private servedRate(now: number): number | undefined {
     const from = now - this.tuning.windowMs;
-    const recent = this.served.filter((t) => t > from);
-    if (recent.length === 0) return undefined;
-    const span = Math.max(1000, now - recent[0]);
-    return (recent.length * 1000) / span;
+    const recent = this.served.filter((t) => t > from).length;
+    if (recent === 0 || this.firstServedAt === undefined) return undefined;
+    const span = Math.max(1000, Math.min(this.tuning.windowMs, now - this.firstServedAt));
+    return (recent * 1000) / span;
   }
 
   private startThrottling(now: number, why: string): void {

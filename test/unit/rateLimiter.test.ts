@@ -91,6 +91,20 @@ describe("AccountRateLimiter", () => {
     expect(times[2] - times[1]).toBeGreaterThanOrEqual(1000 / 1); // still paced after the pause
   });
 
+  it("a 429 voids the turns handed out at the old rate: the waiters take new ones at the lowered rate", async () => {
+    const { clock, limiter } = setup({ maxRequestsPerSecond: 10 });
+    const { times, done } = acquireMany(limiter, clock, 5); // turns at 0, 100, 200, 300, 400
+    await clock.advance(50);
+    limiter.answered({ status: 429, sentAt: FAKE_EPOCH_MS, serverWaitMs: 0 }); // 0.8 x 10
+    await clock.advance(5000);
+    await done;
+    // About one turn every 125 ms from the last turn taken (the rate grows back a little: 5%
+    // a second), not the old 100 ms spacing.
+    expect(times.slice(0, 2)).toEqual([0, 125]);
+    const gaps = times.slice(1).map((t, i) => t - times[i]);
+    for (const gap of gaps) expect(gap).toBeGreaterThan(120);
+  });
+
   it("after an unpaced 429, guesses 0.8 x the rate served so far and grows fast until the next 429", async () => {
     const { clock, limiter } = setup();
     await serve(limiter, clock, 10, 200); // 10 served over 2 s: 5 per second
@@ -102,29 +116,52 @@ describe("AccountRateLimiter", () => {
     expect(limiter.state().rate).toBeCloseTo(4, 5);
     // The first 429 may have met only the burst: the guess grows about 50% a second.
     await clock.advance(1000);
-    expect(limiter.state().rate).toBeCloseTo(4 * Math.exp(0.4), 5);
-    // A 429 while paced: 0.8 x the lower of the pace and the rate served over the last 2 s
-    // (4 answers, the first of them 1.8 s ago).
+    const pace = 4 * Math.exp(0.4);
+    expect(limiter.state().rate).toBeCloseTo(pace, 5);
+    // A 429 while paced, with the rate served over the window (10 answers in the 3 s since the
+    // first) well under the pace: the pace did not hold requests back, so the served rate is the
+    // estimate of the limit.
+    expect(10 / 3).toBeLessThan(0.8 * pace);
     limiter.answered({ status: 429, sentAt: clock.now(), serverWaitMs: 1000 });
-    expect(limiter.state().rate).toBeCloseTo(0.8 * (4 / 1.8), 5);
+    expect(limiter.state().rate).toBeCloseTo(0.8 * (10 / 3), 5);
     expect(limiter.state().rateLimited).toBe(3);
+  });
+
+  it("a 429 while the pace holds requests back lowers the rate to 0.8 x the pace", async () => {
+    const { clock, limiter } = setup({ maxRequestsPerSecond: 5 });
+    await serve(limiter, clock, 20, 250); // 4 per second for 5 s, under the pace of 5
+    limiter.answered({ status: 429, sentAt: clock.now(), serverWaitMs: 0 });
+    // Served (4/s) is within paceTrust (0.8) of the pace: the pace (5) met the limit.
+    expect(limiter.state().rate).toBeCloseTo(4, 5);
+  });
+
+  it("a 429 when Vobiz served more than the pace over the window takes the served rate", async () => {
+    const { clock, limiter } = setup();
+    await serve(limiter, clock, 10, 100); // 10 per second
+    limiter.answered({ status: 429, sentAt: clock.now(), serverWaitMs: 0 }); // unpaced: guess 8
+    // Paced at 8, but 10 per second were accepted over the window: the limit is at least 10.
+    limiter.answered({ status: 429, sentAt: clock.now(), serverWaitMs: 0 });
+    expect(limiter.state().rate).toBeCloseTo(8, 5);
   });
 
   it("once the limit is known, grows back quickly to near it, then probes slowly, then stops pacing", async () => {
     const { clock, limiter } = setup();
     await serve(limiter, clock, 10, 100); // 10 per second
     limiter.answered({ status: 429, sentAt: clock.now(), serverWaitMs: 0 }); // unpaced: guess 8
-    limiter.answered({ status: 429, sentAt: clock.now(), serverWaitMs: 0 }); // paced at 8: known
-    expect(limiter.state().rate).toBeCloseTo(6.4, 5);
-    await clock.advance(5000); // 5%/s up to 0.95 x 8, then 0.25%/s
+    await clock.advance(10_000); // the guess grows far past what was served
+    await serve(limiter, clock, 40, 250); // 4 per second over the window, well under the pace
+    // The limit: 39 answers in the last 10 s (the 40th is just outside the window).
+    limiter.answered({ status: 429, sentAt: clock.now(), serverWaitMs: 0 });
+    expect(limiter.state().rate).toBeCloseTo(0.8 * 3.9, 5);
+    await clock.advance(5000); // 5%/s up to 0.95 x 3.9 (3.5 s), then 0.1%/s
     const recovered = limiter.state().rate;
-    expect(recovered).toBeGreaterThanOrEqual(7.6);
-    expect(recovered).toBeLessThan(7.7);
+    expect(recovered).toBeGreaterThanOrEqual(0.95 * 3.9);
+    expect(recovered).toBeLessThan(0.95 * 3.9 * 1.002);
     await clock.advance(10_000);
     const probed = limiter.state().rate;
     expect(probed).toBeGreaterThan(recovered);
-    expect(probed).toBeLessThan(recovered * 1.06);
-    await clock.advance(600_000); // past 4 x the 429's rate: unpaced again
+    expect(probed).toBeLessThan(recovered * 1.02);
+    await clock.advance(2_000_000); // past 4 x the 429's rate: unpaced again
     expect(limiter.state().rate).toBe(Infinity);
   });
 
