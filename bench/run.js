@@ -12,6 +12,9 @@
  *   --quick           sizes 1,50 and 1 repetition (smoke check)
  *   --programs ours,floor,naive   (add `ideal` for the diagnostic program: the floor plus
  *                     the API floor's waits, no HTTP; see bench/programs/ideal/index.ts)
+ *   --scenarios LIST  a subset of create,preview,refresh,rotate,rename,destroy (create and
+ *                     destroy always run: the others need the stack they make and leave), e.g.
+ *                     `--scenarios preview,refresh` with `--cpu-prof` to profile those two at N = 1000
  *   --probe-reps 3    repetitions of the engine-free start-up probe
  *   --cpu-prof        write V8 CPU profiles of every Node process (program, dynamic provider;
  *                     through the preload bench/lib/cpuprof-preload.js)
@@ -44,6 +47,7 @@ function parseArgs(argv) {
     sizes: [1, 50, 200],
     reps: 3,
     programs: PROGRAMS,
+    scenarios: SCENARIOS,
     probeReps: 3,
     cpuProf: false,
     out: path.join(__dirname, "results"),
@@ -61,7 +65,13 @@ function parseArgs(argv) {
     else if (a === "--sizes") o.sizes = next().split(",").map(Number);
     else if (a === "--reps") o.reps = Number(next());
     else if (a === "--programs") o.programs = next().split(",");
-    else if (a === "--probe-reps") o.probeReps = Number(next());
+    else if (a === "--scenarios") {
+      const wanted = new Set(["create", "destroy", ...next().split(",")]);
+      const unknown = [...wanted].filter((x) => !SCENARIOS.includes(x));
+      if (unknown.length > 0)
+        throw new Error(`--scenarios: unknown ${unknown.join(", ")} (of ${SCENARIOS.join(",")})`);
+      o.scenarios = SCENARIOS.filter((x) => wanted.has(x));
+    } else if (a === "--probe-reps") o.probeReps = Number(next());
     else if (a === "--cpu-prof") o.cpuProf = true;
     else if (a === "--out") o.out = path.resolve(next());
     else if (a === "--keep") o.keep = true;
@@ -149,11 +159,12 @@ function countByMethod(entries) {
 
 /** Writes latest.md and chart.svg for `data` into `out`; returns the Markdown. */
 function writeReport(data, out) {
-  data.summary = summarise(data, SCENARIOS);
+  const scenarios = data.meta.scenarios ?? SCENARIOS;
+  data.summary = summarise(data, scenarios);
   const md = renderMarkdown(data);
   fs.mkdirSync(out, { recursive: true });
   fs.writeFileSync(path.join(out, "latest.md"), md);
-  fs.writeFileSync(path.join(out, "chart.svg"), renderSvg(data, SCENARIOS));
+  fs.writeFileSync(path.join(out, "chart.svg"), renderSvg(data, scenarios));
   return md;
 }
 
@@ -283,18 +294,23 @@ async function main() {
     });
   }
 
-  /** create, preview, refresh, rotate, rename, destroy: one full sequence. */
+  /** create, preview, refresh, rotate, rename, destroy (those chosen by --scenarios): one sequence. */
   async function sequence(ctx, rep) {
     const { ws, n } = ctx;
+    const chosen = new Set(opts.scenarios);
     ws.writeFile("bench.json", specJson(n, 0));
     await measure(ctx, rep, "create", ["up", "--yes", "--skip-preview"]);
     if (rep === 0) await recordStateSize(ctx);
-    await measure(ctx, rep, "preview", ["preview", "--expect-no-changes"]);
-    await measure(ctx, rep, "refresh", ["refresh", "--yes", "--skip-preview"]);
-    await ws.setConfig("benchPassword", `Bench-${randomBytes(9).toString("base64url")}`, true);
-    await measure(ctx, rep, "rotate", ["up", "--yes", "--skip-preview"]);
-    ws.writeFile("bench.json", specJson(n, Math.ceil(n / 10)));
-    await measure(ctx, rep, "rename", ["up", "--yes", "--skip-preview"]);
+    if (chosen.has("preview")) await measure(ctx, rep, "preview", ["preview", "--expect-no-changes"]);
+    if (chosen.has("refresh")) await measure(ctx, rep, "refresh", ["refresh", "--yes", "--skip-preview"]);
+    if (chosen.has("rotate")) {
+      await ws.setConfig("benchPassword", `Bench-${randomBytes(9).toString("base64url")}`, true);
+      await measure(ctx, rep, "rotate", ["up", "--yes", "--skip-preview"]);
+    }
+    if (chosen.has("rename")) {
+      ws.writeFile("bench.json", specJson(n, Math.ceil(n / 10)));
+      await measure(ctx, rep, "rename", ["up", "--yes", "--skip-preview"]);
+    }
     await measure(ctx, rep, "destroy", ["destroy", "--yes", "--skip-preview"]);
   }
 
@@ -387,6 +403,7 @@ async function main() {
       reps: opts.reps,
       quick: opts.quick,
       programs: opts.programs,
+      scenarios: opts.scenarios,
       parallelism,
       pulumiVersion,
       pulumiSdk: w.devVersion("@pulumi/pulumi"),

@@ -103,8 +103,22 @@ async function main() {
     const procs = samplers.map((s) => s.stop());
     const entries = stacks.flatMap((s) => sandbox.journal.entries({ authId: s.authId }));
     const live = stacks.flatMap((s) => sandbox.credentials.list(s.authId));
+    // When the answers came: served per 10 s and the 429s, seconds from the command's start.
+    const startedAt = Date.now() - ms;
+    const at = (e) => Math.round((Date.parse(e.time) - startedAt) / 100) / 10;
+    const servedPer10s = [];
+    for (const e of entries.filter((x) => x.status < 400)) {
+      const k = Math.floor(at(e) / 10);
+      while (servedPer10s.length <= k) servedPer10s.push(0);
+      servedPer10s[k]++;
+    }
     return {
       ms,
+      timeline: {
+        firstRequestS: entries.length ? Math.min(...entries.map(at)) : null,
+        servedPer10s,
+        rateLimitedAtS: entries.filter((e) => e.status === 429).map(at),
+      },
       ok: outcomes.every((r) => r.code === 0),
       requests: entries.length,
       rateLimited: entries.filter((e) => e.status === 429).length,
@@ -152,7 +166,9 @@ async function main() {
           inState: state.resources,
         });
         log(
-          `rate-limited ${variant}: ${(r.ms / 1000).toFixed(1)} s ok=${r.ok} ${r.rateLimited}/${r.requests} answered 429, ${r.live} live`,
+          `rate-limited ${variant}: ${(r.ms / 1000).toFixed(1)} s ok=${r.ok} ${r.rateLimited}/${r.requests} answered 429, ${r.live} live; ` +
+            `first request at ${r.timeline.firstRequestS} s, served per 10 s ${r.timeline.servedPer10s.join(" ")}, ` +
+            `429 at ${r.timeline.rateLimitedAtS.join(" ")} s`,
         );
         await s.ws.run(["destroy", "--yes", "--skip-preview"], { check: false });
       }

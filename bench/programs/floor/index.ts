@@ -17,6 +17,10 @@ const DECLARED_OUTPUTS = {
   password: undefined,
   passwordFrom: undefined,
   passwordVersion: undefined,
+  generatePassword: undefined,
+  passwordLength: undefined,
+  rotationTriggers: undefined,
+  rotateAfter: undefined,
   enabled: undefined,
   description: undefined,
   adoptExisting: undefined,
@@ -24,6 +28,7 @@ const DECLARED_OUTPUTS = {
   accountId: undefined,
   createdAt: undefined,
   updatedAt: undefined,
+  passwordSetAt: undefined,
 };
 const SERVER_OUTPUTS = {
   enabled: true,

@@ -31,6 +31,10 @@ const DECLARED_OUTPUTS = {
   password: undefined,
   passwordFrom: undefined,
   passwordVersion: undefined,
+  generatePassword: undefined,
+  passwordLength: undefined,
+  rotationTriggers: undefined,
+  rotateAfter: undefined,
   enabled: undefined,
   description: undefined,
   adoptExisting: undefined,
@@ -38,6 +42,7 @@ const DECLARED_OUTPUTS = {
   accountId: undefined,
   createdAt: undefined,
   updatedAt: undefined,
+  passwordSetAt: undefined,
 };
 const SERVER_OUTPUTS = {
   enabled: true,
