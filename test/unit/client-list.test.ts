@@ -88,16 +88,54 @@ describe("paging", () => {
     expect(gets()).toEqual([PATHS.listPage(0, 2), PATHS.listPage(2, 2), PATHS.listPage(4, 2)]);
   });
 
-  it("a total larger than what exists: stops on the empty page", async () => {
+  it("a total larger than what exists: the pages it promised come back empty, the list is what exists", async () => {
     const all = creds(100);
     api
       .scope(UNIT_ORIGIN)
       .get(PATHS.listPage(0))
       .reply(200, listJson(all, { total: 300 }))
       .get(PATHS.listPage(100))
+      .reply(200, listJson([], { total: 300 }))
+      .get(PATHS.listPage(200))
       .reply(200, listJson([], { total: 300 }));
     expect(await makeClient().client.listAllCredentials()).toHaveLength(100);
-    expect(gets()).toHaveLength(2);
+    expect(gets()).toHaveLength(3);
+  });
+
+  it("with a total, the remaining pages are read at once, at most 4 in flight", async () => {
+    const all = creds(1000);
+    let pending = 0;
+    let most = 0;
+    const scope = api.scope(UNIT_ORIGIN);
+    for (let offset = 0; offset < 1000; offset += 100) {
+      scope.get(PATHS.listPage(offset)).reply(async () => {
+        pending++;
+        most = Math.max(most, pending);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        pending--;
+        return [200, listJson(all.slice(offset, offset + 100), { total: 1000 })];
+      });
+    }
+    const list = await makeClient().client.listAllCredentials();
+    expect(list.map((c) => c.id)).toEqual(all.map((c) => c.id));
+    expect(gets()).toHaveLength(10);
+    expect(most).toBe(4);
+  });
+
+  it("a list that grew while its pages were read is read on, one page at a time, to its new end", async () => {
+    const all = creds(350);
+    api
+      .scope(UNIT_ORIGIN)
+      .get(PATHS.listPage(0))
+      .reply(200, listJson(all.slice(0, 100), { total: 250 }))
+      .get(PATHS.listPage(100))
+      .reply(200, listJson(all.slice(100, 200), { total: 250 }))
+      .get(PATHS.listPage(200))
+      .reply(200, listJson(all.slice(200, 300), { total: 350 }))
+      .get(PATHS.listPage(300))
+      .reply(200, listJson(all.slice(300), { total: 350 }));
+    expect(await makeClient().client.listAllCredentials()).toHaveLength(350);
+    expect(gets()).toHaveLength(4);
   });
 
   it("de-duplicates a credential that shifted onto the next page", async () => {
