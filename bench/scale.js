@@ -221,8 +221,16 @@ async function main() {
   const data = { meta, options: opts, ...results };
   const file = path.join(opts.out, "scale.json");
   const previous = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : {};
-  // Keep the other scenario's last numbers when only one ran.
-  for (const k of ["rateLimited", "bigStack"]) if (data[k].length === 0 && previous[k]) data[k] = previous[k];
+  // Keep the other scenario's last numbers (and the conditions they were measured in) when only
+  // one ran.
+  data.metaByScenario = {};
+  for (const k of ["rateLimited", "bigStack"]) {
+    if (data[k].length > 0) data.metaByScenario[k] = meta;
+    else if (previous[k]?.length) {
+      data[k] = previous[k];
+      data.metaByScenario[k] = previous.metaByScenario?.[k] ?? previous.meta;
+    }
+  }
   fs.writeFileSync(file, `${JSON.stringify(data, null, 2)}\n`);
   const md = render(data);
   fs.writeFileSync(path.join(opts.out, "scale.md"), md);
@@ -231,17 +239,17 @@ async function main() {
 
 function render(d) {
   const s = (ms) => `${(ms / 1000).toFixed(1)} s`;
-  const lines = [
-    "# Large-fleet scenarios (`npm run bench:scale`)",
-    "",
-    `${d.meta.startedAt}; ${d.meta.cpus}; pulumi ${d.meta.pulumiVersion}; default --parallel ${d.meta.parallelism}; ` +
-      `sandbox latency ${d.meta.latencyMs} ms; 1-min load at start ${d.meta.load1AtStart.toFixed(2)} (the machine is shared: times are noisy).`,
-    "",
-  ];
+  const conditions = (m) =>
+    `${m.startedAt}; ${m.cpus}; pulumi ${m.pulumiVersion}; default --parallel ${m.parallelism}; ` +
+    `sandbox latency ${m.latencyMs} ms; 1-min load at start ${m.load1AtStart.toFixed(2)} (the machine is shared: times are noisy).`;
+  const metaOf = (k) => d.metaByScenario?.[k] ?? d.meta;
+  const lines = ["# Large-fleet scenarios (`npm run bench:scale`)", ""];
   if (d.rateLimited.length) {
     const r0 = d.rateLimited[0];
     lines.push(
       `## ${r0.n} creates under a sandbox limit of ${r0.limit.requestsPerSecond} req/s (burst ${r0.limit.burst})`,
+      "",
+      conditions(metaOf("rateLimited")),
       "",
       `Rate floor ${r0.rateFloorS} s; target: converges in one \`up\`, 0 failures, 0 duplicates, within ${(1.15 * r0.rateFloorS + 5).toFixed(0)} s, 429s at most 5% of requests.`,
       "",
@@ -252,12 +260,22 @@ function render(d) {
           `| ${r.variant === "off" ? "off (`VOBIZ_RATE_LIMITER=off`, each request alone)" : "shared (default)"} | ${s(r.ms)} | ${r.ok ? "yes" : "no"} | ${r.requests} | ${r.rateLimited} (${((100 * r.rateLimited) / Math.max(1, r.requests)).toFixed(1)}%) | ${r.live} | ${r.inState} | ${r.duplicates} | ${r.providerPeakMb} MB |`,
       ),
       "",
+      ...d.rateLimited
+        .filter((r) => r.timeline)
+        .map(
+          (r) =>
+            `When the answers came (${r.variant}): first request ${r.timeline.firstRequestS} s after the command started (the engine's start-up); ` +
+            `served per 10 s: ${r.timeline.servedPer10s.join(", ")}; 429 at ${r.timeline.rateLimitedAtS.join(", ")} s.`,
+        )
+        .flatMap((line) => [line, ""]),
     );
   }
   if (d.bigStack.length) {
     const n = d.bigStack[0].n;
     lines.push(
       `## ${n} credentials: the engine's big-stack options side by side`,
+      "",
+      conditions(metaOf("bigStack")),
       "",
       "| variant | create | destroy | requests (create) | provider peak | state file per stack |",
       "|---|--:|--:|--:|--:|--:|",
@@ -271,7 +289,11 @@ function render(d) {
   return `${lines.join("\n")}\n`;
 }
 
-main().catch((e) => {
-  process.stderr.write(`${e.stack ?? e}\n`);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((e) => {
+    process.stderr.write(`${e.stack ?? e}\n`);
+    process.exit(1);
+  });
+}
+
+module.exports = { render };
