@@ -45,7 +45,9 @@ function ensureConsumer() {
   if (!fs.existsSync(path.join(REPO_ROOT, "dist", "index.js"))) {
     throw new Error("dist/ is missing: run `npm run build` first (npm run bench does)");
   }
-  const dir = path.join(E2E_ROOT, `consumer-${builtHash()}`);
+  // Not the end-to-end tests' `consumer-<hash>`: that one also holds yaml (examples/fleet), and
+  // a benchmark install under the same name once made the examples fail with "Cannot find module".
+  const dir = path.join(E2E_ROOT, `bench-consumer-${builtHash()}`);
   if (fs.existsSync(path.join(dir, ".ready"))) return dir;
   const tarballs = path.join(E2E_ROOT, "tarballs");
   fs.mkdirSync(tarballs, { recursive: true });

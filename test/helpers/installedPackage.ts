@@ -64,7 +64,12 @@ export function packPackage(sourceDir = REPO_ROOT, destination = path.join(E2E_R
 export function ensureConsumer(sourceDir = REPO_ROOT): string {
   ensureBuilt(sourceDir);
   const dir = path.join(E2E_ROOT, `consumer-${builtHash(sourceDir)}`);
-  if (fs.existsSync(path.join(dir, ".ready"))) return dir;
+  // Ready, and holding every package installInto installs (a directory of the same name made by
+  // something else, such as an older benchmark, may lack one): else made anew.
+  const complete = CONSUMER_PACKAGES.every((name) =>
+    fs.existsSync(path.join(dir, "node_modules", name, "package.json")),
+  );
+  if (fs.existsSync(path.join(dir, ".ready")) && complete) return dir;
   const tarball = packPackage(sourceDir);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
@@ -76,6 +81,9 @@ export function ensureConsumer(sourceDir = REPO_ROOT): string {
   fs.writeFileSync(path.join(dir, ".ready"), new Date().toISOString());
   return dir;
 }
+
+/** The packages installInto puts into a consumer's node_modules. */
+const CONSUMER_PACKAGES = ["pulumi-vobiz", "@pulumi/pulumi", "typescript", "yaml"];
 
 /** `npm install` of the tarball plus the engine SDK into `dir` (prefers the local npm cache). */
 export function installInto(dir: string, tarball: string): void {
