@@ -37,11 +37,10 @@ export interface RateLimiterTuning {
    * driving the pace down without end.
    */
   minRate: number;
-  /**
-   * Window over which served answers estimate the rate Vobiz served (long enough that a few
-   * answers more or less, or a pause inside it, move the estimate little).
-   */
+  /** How far back served answers count towards the estimate of the rate Vobiz serves. */
   windowMs: number;
+  /** How many of the most recent served answers in the window make that estimate. */
+  sampleSize: number;
   /**
    * While paced, a 429 shows the pace was just over the limit, and the pace is the estimate of
    * that limit, unless the rate served over the window is below this fraction of the pace (the
@@ -66,6 +65,7 @@ export const DEFAULT_RATE_LIMITER_TUNING: Readonly<RateLimiterTuning> = Object.f
   nearLimit: 0.95,
   minRate: 1,
   windowMs: 10_000,
+  sampleSize: 20,
   paceTrust: 0.8,
   defaultPauseMs: 1_000,
   quietMs: 2_000,
@@ -125,7 +125,6 @@ export class AccountRateLimiter {
   private pausedUntil = 0;
   private lastDecreaseAt = -Infinity;
   private served: number[] = [];
-  private firstServedAt: number | undefined;
   private waiting = 0;
   private throttledSince: number | undefined;
   private lastWaitEnd = 0;
@@ -288,21 +287,21 @@ export class AccountRateLimiter {
   }
 
   private recordServed(now: number): void {
-    this.firstServedAt ??= now;
     this.served.push(now);
     if (this.served.length > 2048) this.served = this.served.slice(-1024);
   }
 
   /**
-   * Served answers per second over the window, or over the time since the first served answer
-   * when that is shorter (at least one second); undefined when none was served in the window.
+   * Served answers per second: the last `sampleSize` answers of the window, over the time from
+   * the first of them to now (at least one second). Recent answers, not the whole window: a
+   * window reaching back over a pause or a slow start would understate what Vobiz serves now.
+   * Undefined when none was served in the window.
    */
   private servedRate(now: number): number | undefined {
     const from = now - this.tuning.windowMs;
-    const recent = this.served.filter((t) => t > from).length;
-    if (recent === 0 || this.firstServedAt === undefined) return undefined;
-    const span = Math.max(1000, Math.min(this.tuning.windowMs, now - this.firstServedAt));
-    return (recent * 1000) / span;
+    const recent = this.served.filter((t) => t > from).slice(-this.tuning.sampleSize);
+    if (recent.length === 0) return undefined;
+    return (recent.length * 1000) / Math.max(1000, now - recent[0]);
   }
 
   private startThrottling(now: number, why: string): void {

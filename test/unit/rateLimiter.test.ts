@@ -135,6 +135,20 @@ describe("AccountRateLimiter", () => {
     expect(limiter.state().rate).toBeCloseTo(4, 5);
   });
 
+  it("estimates what Vobiz serves now from the last 20 answers, not from a slow start before them", async () => {
+    const { clock, limiter } = setup();
+    await serve(limiter, clock, 2, 0); // the burst before the first 429
+    limiter.answered({ status: 429, sentAt: clock.now(), serverWaitMs: 1000 }); // unpaced: guess 1.6
+    await clock.advance(1000);
+    await serve(limiter, clock, 10, 500); // 2 a second while the guess grows
+    await serve(limiter, clock, 20, 200); // then 5 a second, what Vobiz allows
+    const pace = limiter.state().rate;
+    expect(pace).toBeGreaterThan(10); // the guess grew far past it
+    limiter.answered({ status: 429, sentAt: clock.now(), serverWaitMs: 0 });
+    // 20 answers over the last 4 s: 5 a second (the whole 10 s window would say 3).
+    expect(limiter.state().rate).toBeCloseTo(0.8 * 5, 5);
+  });
+
   it("a 429 when Vobiz served more than the pace over the window takes the served rate", async () => {
     const { clock, limiter } = setup();
     await serve(limiter, clock, 10, 100); // 10 per second
@@ -150,13 +164,13 @@ describe("AccountRateLimiter", () => {
     limiter.answered({ status: 429, sentAt: clock.now(), serverWaitMs: 0 }); // unpaced: guess 8
     await clock.advance(10_000); // the guess grows far past what was served
     await serve(limiter, clock, 40, 250); // 4 per second over the window, well under the pace
-    // The limit: 39 answers in the last 10 s (the 40th is just outside the window).
+    // The limit: the last 20 answers came over the last 5 s, 4 a second.
     limiter.answered({ status: 429, sentAt: clock.now(), serverWaitMs: 0 });
-    expect(limiter.state().rate).toBeCloseTo(0.8 * 3.9, 5);
-    await clock.advance(5000); // 5%/s up to 0.95 x 3.9 (3.5 s), then 0.1%/s
+    expect(limiter.state().rate).toBeCloseTo(0.8 * 4, 5);
+    await clock.advance(5000); // 5%/s up to 0.95 x 4 (3.5 s), then 0.1%/s
     const recovered = limiter.state().rate;
-    expect(recovered).toBeGreaterThanOrEqual(0.95 * 3.9);
-    expect(recovered).toBeLessThan(0.95 * 3.9 * 1.002);
+    expect(recovered).toBeGreaterThanOrEqual(0.95 * 4);
+    expect(recovered).toBeLessThan(0.95 * 4 * 1.002);
     await clock.advance(10_000);
     const probed = limiter.state().rate;
     expect(probed).toBeGreaterThan(recovered);
