@@ -43,9 +43,9 @@ export interface RateLimiterTuning {
   sampleSize: number;
   /**
    * While paced, a 429 shows the pace was just over the limit, and the pace is the estimate of
-   * that limit, unless the rate served over the window is below this fraction of the pace (the
-   * pace was not what held the requests back, e.g. while the limit is still a guess): then the
-   * served rate is.
+   * that limit, unless the rate of the last answers served is below this fraction of the pace
+   * (the pace was not what held the requests back, e.g. while the limit is still a guess): then
+   * the served rate is.
    */
   paceTrust: number;
   /** Wait after a 429 that names no reset. */
@@ -264,8 +264,8 @@ export class AccountRateLimiter {
 
   /**
    * Lowers the rate after a 429: to `decrease` times the estimated limit, which is the paced rate,
-   * or the rate served over the window when that is well below the pace or nothing was paced (see
-   * `paceTrust`). A 429 that came unpaced leaves the limit a guess (see `guessPerSecond`).
+   * or the rate of the last answers served (see `servedRate`) when that is well below the pace,
+   * above it, or nothing was paced (see `paceTrust`). A 429 that came unpaced leaves the limit a guess (see `guessPerSecond`).
    */
   private decrease(now: number): void {
     const current = this.rate(now);
@@ -274,7 +274,7 @@ export class AccountRateLimiter {
     let estimate = current;
     if (served !== undefined) {
       // Served well under the pace: the pace was not what held requests back. Served above it:
-      // Vobiz accepted more than the pace over the window, so its limit is at least that.
+      // Vobiz accepted more than the pace lately, so its limit is at least that.
       if (served < this.tuning.paceTrust * current || served > current) {
         estimate = Math.min(served, this.ceiling);
       }
