@@ -187,6 +187,26 @@ describe("paging", () => {
     const err = await rejectionOf(makeClient({ retry: { maxAttempts: 2 } }).client.listAllCredentials());
     expect(err).toBeInstanceOf(VobizServerError);
   });
+
+  it("a page refused while others are in flight fails the scan with its error, and no later page is asked for", async () => {
+    const all = creds(1000);
+    const scope = api.scope(UNIT_ORIGIN);
+    scope.get(PATHS.listPage(0)).reply(200, listJson(all.slice(0, 100), { total: 1000 }));
+    for (const offset of [100, 200, 400]) {
+      scope
+        .get(PATHS.listPage(offset))
+        .delay(30)
+        .reply(200, listJson(all.slice(offset, offset + 100), { total: 1000 }));
+    }
+    // Only the four pages in flight are intercepted: a fifth request would fail differently.
+    scope
+      .get(PATHS.listPage(300))
+      .reply(401, { status: "error", error: { code: "UNAUTHORIZED", message: "no" } });
+    const err = await rejectionOf(makeClient().client.listAllCredentials());
+    expect(err).toBeInstanceOf(VobizAuthenticationError);
+    await new Promise((resolve) => setTimeout(resolve, 60)); // the pages in flight finish
+    expect(gets()).toHaveLength(5);
+  });
 });
 
 describe("the shared list snapshot", () => {
