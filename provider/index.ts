@@ -20,8 +20,8 @@ export {
   type PasswordSource,
   type PasswordSourceInput,
   type RotationTriggers,
-} from "./resource";
-export type { CredentialInputs, CredentialOutputs } from "./contract";
+} from "./adapters/dynamic/resource";
+export type { CredentialInputs, CredentialOutputs } from "./contract/table";
 export {
   getCredential,
   getCredentials,
@@ -29,16 +29,16 @@ export {
   type GetCredentialArgs,
   type GetCredentialsArgs,
   type LookupOptions,
-} from "./lookups";
+} from "./adapters/dynamic/lookups";
 export {
   createCredentialProvider,
   type CredentialProviderOptions,
   type VobizCredentialProvider,
-} from "./lifecycle";
-export type { VobizClientOptions, VobizClientTuning } from "./client";
-export type { VobizConnectionSettings } from "./config";
-export type { RetryOptions } from "./retry";
-export type { Clock } from "./transport";
+} from "./lifecycle/operations";
+export type { VobizClientOptions, VobizClientTuning } from "./api/client";
+export type { VobizConnectionSettings } from "./settings/settings";
+export type { RetryOptions } from "./http/retry";
+export type { Clock } from "./http/transport";
 export {
   VobizError,
   VobizConfigError,
@@ -54,5 +54,5 @@ export {
   VobizResponseError,
   type VobizApiErrorFacts,
   type VobizOperation,
-} from "./errors";
-export { VobizPartialCreateError } from "./partialCreate";
+} from "./common/errors";
+export { VobizPartialCreateError } from "./lifecycle/partialCreate";

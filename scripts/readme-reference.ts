@@ -3,8 +3,8 @@
  * (provider/contract.ts), and their place in the README between two markers.
  * `npm run docs:reference` writes them; test/unit/readme.test.ts fails when the README is stale.
  */
-import type { InputRow, OnChange } from "../provider/contract";
-import { inputRows, rowOf, VOBIZ_SET_NAMES } from "../provider/fields";
+import type { InputRow, OnChange } from "../provider/contract/table";
+import { inputRows, rowOf, VOBIZ_SET_NAMES } from "../provider/contract/fields";
 
 /** The markers around the generated tables in README.md. */
 export const START_MARKER =

@@ -8,9 +8,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { resolveConnection, settingsFromEnv, type ResolvedConnection } from "../config";
-import { VobizError } from "../errors";
-import type { RetryOptions } from "../retry";
+import { resolveConnection, settingsFromEnv, type ResolvedConnection } from "../settings/settings";
+import { VobizError } from "../common/errors";
+import type { RetryOptions } from "../http/retry";
 import { renderFleetYaml, usernameMatcher } from "./declarations";
 import { describeReport, firstContact } from "./firstContact";
 
@@ -107,7 +107,7 @@ async function writeFleetFile(
     io.err(`vobiz-onboard: the directory of ${out} does not exist. Nothing was written.\n`);
     return 1;
   }
-  const { VobizClient } = await import("../client");
+  const { VobizClient } = await import("../api/client");
   const client = new VobizClient({ ...conn, env: io.env, retry: CLI_RETRY });
   const all = await client.listAllCredentials();
   const matches = usernameMatcher(values.filter);

@@ -3,7 +3,7 @@
  * YAML file `examples/fleet` reads, one entry per credential that adopts it keeping its live
  * password. Never a password: the API cannot return one, and the file asks for none.
  */
-import type { Credential } from "../schemas";
+import type { Credential } from "../api/schemas";
 
 /**
  * A username filter: `*` matches any run of characters, `?` one character; several patterns

@@ -5,11 +5,11 @@
  * can be read), and reports what it saw (statuses and request ids, never the token) with the
  * settings to use. It changes nothing on the account.
  */
-import { DEFAULT_ACCOUNT_PATH_SEGMENT, DEFAULT_CLIENT_TUNING } from "../client";
-import type { ResolvedConnection } from "../config";
-import { VobizApiError, VobizAuthenticationError, VobizPermissionError } from "../errors";
-import type { RetryOptions } from "../retry";
-import { HttpTransport, type ApiResponse } from "../transport";
+import { DEFAULT_ACCOUNT_PATH_SEGMENT, DEFAULT_CLIENT_TUNING } from "../api/client";
+import type { ResolvedConnection } from "../settings/settings";
+import { VobizApiError, VobizAuthenticationError, VobizPermissionError } from "../common/errors";
+import type { RetryOptions } from "../http/retry";
+import { HttpTransport, type ApiResponse } from "../http/transport";
 
 /** One request the check sent and what came back. */
 export interface Observation {

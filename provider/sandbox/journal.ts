@@ -5,7 +5,7 @@
  * `"***"`. No token is ever recorded (only the `X-Auth-ID` header). The journal does not mask runs of
  * the token elsewhere: a readable test token (`test-token`) would then mask parts of usernames.
  */
-import { MASK, maskSecrets, redactText } from "../redact";
+import { MASK, maskSecrets, redactText } from "../common/redact";
 import type { RouteName } from "./routes";
 
 export { MASK };

@@ -5,7 +5,7 @@
  * on demand (a stack config counter passed as a trigger): each planned by a preview with no
  * request, applied with exactly one PUT of a new value, and clean afterwards.
  */
-import { meetsVobizRules } from "../../provider/generatedPassword";
+import { meetsVobizRules } from "../../provider/lifecycle/generatedPassword";
 import {
   calls,
   countByMethod,

@@ -7,7 +7,7 @@
  * exactly one PUT, and state and Vobiz agree on it.
  */
 import type { FaultRule } from "../../provider/sandbox";
-import { meetsVobizRules } from "../../provider/generatedPassword";
+import { meetsVobizRules } from "../../provider/lifecycle/generatedPassword";
 import { countByMethod, createStackFixture, type StackFixture } from "../helpers/stackFixture";
 import {
   convergence,

@@ -6,7 +6,7 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { createServer } from "node:net";
-import { VobizClient, type VobizClientOptions } from "../../provider/client";
+import { VobizClient, type VobizClientOptions } from "../../provider/api/client";
 import {
   VobizAuthenticationError,
   VobizConflictError,
@@ -16,7 +16,7 @@ import {
   VobizRateLimitError,
   VobizServerError,
   VobizValidationError,
-} from "../../provider/errors";
+} from "../../provider/common/errors";
 import { type JournalEntry, type JournalFilter, type Sandbox } from "../../provider/sandbox";
 import { useIntegrationSandbox } from "../helpers/integrationSandbox";
 

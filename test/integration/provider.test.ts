@@ -4,9 +4,9 @@
  * drift, adoption, rollback, in-use deletes and the write-only password mode.
  */
 import { randomBytes, randomUUID } from "node:crypto";
-import { createCredentialProvider, type CredentialOutputs } from "../../provider/provider";
-import type { CredentialInputs } from "../../provider/schemas";
-import { VobizConfigError, VobizConflictError } from "../../provider/errors";
+import { createCredentialProvider, type CredentialOutputs } from "../../provider/adapters/dynamic/engine";
+import type { CredentialInputs } from "../../provider/api/schemas";
+import { VobizConfigError, VobizConflictError } from "../../provider/common/errors";
 import { type JournalEntry, type Sandbox } from "../../provider/sandbox";
 import { useIntegrationSandbox } from "../helpers/integrationSandbox";
 

@@ -4,8 +4,8 @@
  * same burst with the limiter off (each request retrying alone) is refused far more often.
  */
 import { randomBytes } from "node:crypto";
-import { VobizClient } from "../../provider/client";
-import { resetSharedLimiters } from "../../provider/limiterRegistry";
+import { VobizClient } from "../../provider/api/client";
+import { resetSharedLimiters } from "../../provider/http/limiter/registry";
 import { startSandbox, type Sandbox, type SandboxAccount } from "../../provider/sandbox";
 
 const ACCOUNT: SandboxAccount = {

@@ -20,7 +20,7 @@ function sourcesAndOutputs(): [string, string][] {
   const pairs = readdirSync(SOURCES)
     .filter((f) => f.endsWith(".ts"))
     .map((f): [string, string] => [join(SOURCES, f), join(OUTPUT, f.replace(/\.ts$/, ".js"))]);
-  return [...pairs, [join(ROOT, "provider/redact.ts"), join(ROOT, "dist/redact.js")]];
+  return [...pairs, [join(ROOT, "provider/common/redact.ts"), join(ROOT, "dist/common/redact.js")]];
 }
 
 function buildIsStale(): boolean {

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { FIELD_NAMES } from "../../provider/fields";
+import { FIELD_NAMES } from "../../provider/contract/fields";
 
 function declaredOutputs(program: string): string[] {
   const source = readFileSync(join(__dirname, "..", "..", "bench", "programs", program, "index.ts"), "utf8");

@@ -5,13 +5,13 @@
  * the look-up finds created since the first attempt is taken with one PUT of the password (so it
  * certainly has the declared password) and returned.
  */
-import type { Credential } from "../../provider/client";
+import type { Credential } from "../../provider/api/client";
 import {
   VobizConflictError,
   VobizConnectionError,
   VobizResponseError,
   VobizServerError,
-} from "../../provider/errors";
+} from "../../provider/common/errors";
 import { FAKE_EPOCH_MS } from "../helpers/fakeClock";
 import {
   credentialJson,

@@ -4,8 +4,8 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { CLIENT_ENV_VARS, debugEnabled, retryWaitFromEnv, VobizClient } from "../../provider/client";
-import { VobizConfigError, VobizRateLimitError } from "../../provider/errors";
+import { CLIENT_ENV_VARS, debugEnabled, retryWaitFromEnv, VobizClient } from "../../provider/api/client";
+import { VobizConfigError, VobizRateLimitError } from "../../provider/common/errors";
 import { fakeClock } from "../helpers/fakeClock";
 import {
   listJson,

@@ -13,7 +13,7 @@ import {
   VobizRateLimitError,
   VobizServerError,
   VobizValidationError,
-} from "../../provider/errors";
+} from "../../provider/common/errors";
 import {
   errorEnvelope,
   fixtureId,

@@ -2,7 +2,7 @@
  * Reading the whole list: paging (`total`, `total_count`, neither), de-duplication, and the shared
  * snapshot that lets a refresh of many resources cost one scan.
  */
-import { VobizAuthenticationError, VobizServerError } from "../../provider/errors";
+import { VobizAuthenticationError, VobizServerError } from "../../provider/common/errors";
 import {
   credentialJson,
   fixtureId,

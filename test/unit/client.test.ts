@@ -3,7 +3,7 @@
  * tolerant-but-strict parsing of every documented (and some undocumented) response shape.
  */
 import fc from "fast-check";
-import { VobizApiError, VobizResponseError } from "../../provider/errors";
+import { VobizApiError, VobizResponseError } from "../../provider/common/errors";
 import {
   apiPaths,
   credentialJson,

@@ -1,5 +1,5 @@
 /** inFlight (provider/concurrency.ts): order, the limit, and what a rejection stops. */
-import { inFlight } from "../../provider/concurrency";
+import { inFlight } from "../../provider/common/concurrency";
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 

@@ -4,7 +4,7 @@
  * and the debug trace, which never carries a secret.
  */
 import { randomBytes } from "node:crypto";
-import { VobizClient } from "../../provider/client";
+import { VobizClient } from "../../provider/api/client";
 import {
   CONFIG_KEYS,
   DEFAULT_BASE_URL,
@@ -13,8 +13,8 @@ import {
   settingsFromConfig,
   settingsFromEnv,
   type ConfigSource,
-} from "../../provider/config";
-import { VobizConfigError } from "../../provider/errors";
+} from "../../provider/settings/settings";
+import { VobizConfigError } from "../../provider/common/errors";
 import { fakeClock } from "../helpers/fakeClock";
 import {
   credentialJson,

@@ -3,9 +3,9 @@
  * connection, reused while the settings are unchanged, resolved again when they change, and no
  * token in plain text in any cache key.
  */
-import { createClientCache, settingsKey } from "../../provider/connection";
-import type { ConfigSource } from "../../provider/config";
-import { VobizConfigError } from "../../provider/errors";
+import { createClientCache, settingsKey } from "../../provider/lifecycle/clients";
+import type { ConfigSource } from "../../provider/settings/settings";
+import { VobizConfigError } from "../../provider/common/errors";
 
 const TOKEN = "tok_conn_SECRET_1";
 const OTHER_TOKEN = "tok_conn_SECRET_2";

@@ -4,7 +4,11 @@
  * covers exactly the inputs that update in place, and the resource and engine adapter use the
  * table's secret fields.
  */
-import { CREDENTIAL_FIELDS, type CredentialInputs, type CredentialOutputs } from "../../provider/contract";
+import {
+  CREDENTIAL_FIELDS,
+  type CredentialInputs,
+  type CredentialOutputs,
+} from "../../provider/contract/table";
 import {
   applyDefaults,
   FIELD_NAMES,
@@ -14,11 +18,11 @@ import {
   rowOf,
   SECRET_NAMES,
   VOBIZ_SET_NAMES,
-} from "../../provider/fields";
-import { parseCredentialInputs } from "../../provider/inputs";
-import { UPDATE_PATCHERS } from "../../provider/lifecycle";
-import { loadZod } from "../../provider/schemas";
-import { UNKNOWN } from "../../provider/unknown";
+} from "../../provider/contract/fields";
+import { parseCredentialInputs } from "../../provider/lifecycle/inputs";
+import { UPDATE_PATCHERS } from "../../provider/lifecycle/operations";
+import { loadZod } from "../../provider/api/schemas";
+import { UNKNOWN } from "../../provider/contract/unknown";
 
 /** A value of each input that passes its rule, and a different one that also passes. */
 const SAMPLES: Record<string, [unknown, unknown]> = {

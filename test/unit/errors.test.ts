@@ -16,7 +16,7 @@ import {
   VobizValidationError,
   type VobizApiErrorFacts,
   type VobizOperation,
-} from "../../provider/errors";
+} from "../../provider/common/errors";
 
 const PATH = "/account/MA_UNIT/credentials";
 const facts = (over: Partial<VobizApiErrorFacts> = {}): VobizApiErrorFacts => ({

@@ -7,8 +7,8 @@ import {
   GENERATED_ALPHABET,
   generatePassword,
   meetsVobizRules,
-} from "../../provider/generatedPassword";
-import { VobizConfigError } from "../../provider/errors";
+} from "../../provider/lifecycle/generatedPassword";
+import { VobizConfigError } from "../../provider/common/errors";
 import {
   dueByAge,
   durationMs,
@@ -16,8 +16,8 @@ import {
   providerNow,
   rotationFailed,
   withRotation,
-} from "../../provider/rotation";
-import { UNKNOWN } from "../../provider/unknown";
+} from "../../provider/lifecycle/rotation";
+import { UNKNOWN } from "../../provider/contract/unknown";
 
 describe("generatePassword", () => {
   test("50 generated passwords are all distinct and each meets both Vobiz rules", () => {

@@ -1,5 +1,5 @@
 /** The shared test helpers must themselves be able to fail; these tests pin that down. */
-import { VobizApiError, createApiError } from "../../provider/errors";
+import { VobizApiError, createApiError } from "../../provider/common/errors";
 import { fakeClock, FAKE_EPOCH_MS } from "../helpers/fakeClock";
 import {
   credentialJson,

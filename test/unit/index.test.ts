@@ -4,7 +4,7 @@
  * build and the packed-package test).
  */
 import * as root from "../../provider/index";
-import { VobizError } from "../../provider/errors";
+import { VobizError } from "../../provider/common/errors";
 
 test("exports the resource, the look-ups, the provider factory and the error classes only", () => {
   expect(Object.keys(root).sort()).toEqual(

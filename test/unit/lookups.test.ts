@@ -3,7 +3,7 @@
  * the whole run, however many calls; the fields returned and never a password; filters; and the
  * resource's clear errors (not configured, wrong token, unknown username).
  */
-import { getCredential, getCredentials } from "../../provider/lookups";
+import { getCredential, getCredentials } from "../../provider/adapters/dynamic/lookups";
 import {
   apiCredential,
   apiError,

@@ -2,10 +2,10 @@
  * Password sources (provider/passwordSource.ts): `password` wins, `passwordFrom` reads the stack
  * config or the environment at call time, and every failure says how to fix it without the value.
  */
-import type { CredentialInputs } from "../../provider/contract";
-import type { ConfigSource } from "../../provider/config";
-import { VobizConfigError } from "../../provider/errors";
-import { resolvePassword, type PasswordSourceContext } from "../../provider/passwordSource";
+import type { CredentialInputs } from "../../provider/contract/table";
+import type { ConfigSource } from "../../provider/settings/settings";
+import { VobizConfigError } from "../../provider/common/errors";
+import { resolvePassword, type PasswordSourceContext } from "../../provider/lifecycle/passwordSource";
 
 const SHORT = "Short_1";
 const GOOD = "pw_Source_SECRET_1";

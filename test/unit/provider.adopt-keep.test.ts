@@ -4,7 +4,10 @@
  * when everything matches, only what differs otherwise, never a password, never a POST), and a
  * later password rotating as usual.
  */
-import { createCredentialProvider, type VobizCredentialProvider } from "../../provider/provider";
+import {
+  createCredentialProvider,
+  type VobizCredentialProvider,
+} from "../../provider/adapters/dynamic/engine";
 import {
   apiCredential,
   apiList,

@@ -4,10 +4,13 @@
  * (unknown sentinels included) pass and are normalised.
  */
 import fc from "fast-check";
-import { plainValuedInputs } from "../../provider/checkMasking";
-import { engineCredentialProvider, type VobizCredentialProvider } from "../../provider/provider";
-import { PASSWORD_MIN_LENGTH, USERNAME_PATTERN } from "../../provider/rules";
-import { UNKNOWN } from "../../provider/unknown";
+import { plainValuedInputs } from "../../provider/contract/masking";
+import {
+  engineCredentialProvider,
+  type VobizCredentialProvider,
+} from "../../provider/adapters/dynamic/engine";
+import { PASSWORD_MIN_LENGTH, USERNAME_PATTERN } from "../../provider/contract/rules";
+import { UNKNOWN } from "../../provider/contract/unknown";
 import {
   AUTH_TOKEN,
   captureOutput,

@@ -4,10 +4,10 @@
  * output or the console.
  */
 import { nock } from "../helpers/nock";
-import { fieldChanges } from "../../provider/fields";
-import { VobizPartialCreateError } from "../../provider/partialCreate";
-import type { CredentialOutputs, VobizCredentialProvider } from "../../provider/provider";
-import type { CredentialInputs } from "../../provider/schemas";
+import { fieldChanges } from "../../provider/contract/fields";
+import { VobizPartialCreateError } from "../../provider/lifecycle/partialCreate";
+import type { CredentialOutputs, VobizCredentialProvider } from "../../provider/adapters/dynamic/engine";
+import type { CredentialInputs } from "../../provider/api/schemas";
 import {
   ACCOUNT_PATH,
   apiCredential,

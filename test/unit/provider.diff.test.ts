@@ -6,9 +6,9 @@ import {
   createCredentialProvider,
   type CredentialOutputs,
   type VobizCredentialProvider,
-} from "../../provider/provider";
-import type { CredentialInputs } from "../../provider/contract";
-import { UNKNOWN } from "../../provider/unknown";
+} from "../../provider/adapters/dynamic/engine";
+import type { CredentialInputs } from "../../provider/contract/table";
+import { UNKNOWN } from "../../provider/contract/unknown";
 import {
   AUTH_ID,
   AUTH_TOKEN,

@@ -7,9 +7,9 @@ import {
   engineCredentialProvider,
   onDynamicProviderInterrupt,
   vobizCredentialProvider,
-} from "../../provider/provider";
-import type { CredentialInputs, CredentialOutputs } from "../../provider/contract";
-import { VobizPartialCreateError } from "../../provider/partialCreate";
+} from "../../provider/adapters/dynamic/engine";
+import type { CredentialInputs, CredentialOutputs } from "../../provider/contract/table";
+import { VobizPartialCreateError } from "../../provider/lifecycle/partialCreate";
 
 const inputs: CredentialInputs = {
   username: "u1",

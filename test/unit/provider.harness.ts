@@ -22,9 +22,9 @@ import {
   createCredentialProvider,
   type CredentialOutputs,
   type VobizCredentialProvider,
-} from "../../provider/provider";
-import type { CredentialInputs } from "../../provider/schemas";
-import type { Clock } from "../../provider/transport";
+} from "../../provider/adapters/dynamic/engine";
+import type { CredentialInputs } from "../../provider/api/schemas";
+import type { Clock } from "../../provider/http/transport";
 
 export { captureOutput } from "../helpers/output";
 

@@ -3,8 +3,8 @@
  * A tiny in-memory Vobiz (nock reply functions over a Map) stands behind the provider.
  */
 import fc from "fast-check";
-import type { CredentialOutputs } from "../../provider/provider";
-import type { CredentialInputs } from "../../provider/schemas";
+import type { CredentialOutputs } from "../../provider/adapters/dynamic/engine";
+import type { CredentialInputs } from "../../provider/api/schemas";
 import {
   ACCOUNT_PATH,
   apiList,

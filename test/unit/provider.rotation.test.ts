@@ -5,10 +5,10 @@
  * itself, a failed rotation names the next step, adoption sets a generated password with one PUT,
  * and check rejects clashing modes naming both inputs.
  */
-import { meetsVobizRules } from "../../provider/generatedPassword";
-import { VobizConfigError, VobizServerError } from "../../provider/errors";
-import type { CredentialOutputs, VobizCredentialProvider } from "../../provider/provider";
-import type { CredentialInputs } from "../../provider/schemas";
+import { meetsVobizRules } from "../../provider/lifecycle/generatedPassword";
+import { VobizConfigError, VobizServerError } from "../../provider/common/errors";
+import type { CredentialOutputs, VobizCredentialProvider } from "../../provider/adapters/dynamic/engine";
+import type { CredentialInputs } from "../../provider/api/schemas";
 import {
   apiCredential,
   apiError,

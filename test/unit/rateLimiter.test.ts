@@ -4,10 +4,10 @@
  * every request, the rate lowered once per pause and grown back slowly, the ceiling, and one debug
  * line when throttling starts and one when it ends.
  */
-import { VobizConfigError } from "../../provider/errors";
-import { parseMaxRequestsPerSecond, rateLimiterModeFromEnv } from "../../provider/clientEnv";
-import { limiterFor, resetSharedLimiters, sharedLimiter } from "../../provider/limiterRegistry";
-import { AccountRateLimiter, type RateLimiterOptions } from "../../provider/rateLimiter";
+import { VobizConfigError } from "../../provider/common/errors";
+import { parseMaxRequestsPerSecond, rateLimiterModeFromEnv } from "../../provider/settings/clientEnv";
+import { limiterFor, resetSharedLimiters, sharedLimiter } from "../../provider/http/limiter/registry";
+import { AccountRateLimiter, type RateLimiterOptions } from "../../provider/http/limiter/accountLimiter";
 import { FAKE_EPOCH_MS } from "../helpers/fakeClock";
 import { flush, manualClock, type ManualClock } from "../helpers/manualClock";
 

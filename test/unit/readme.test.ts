@@ -5,8 +5,8 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { CONFIG_KEYS, ENV_VARS } from "../../provider/config";
-import { FIELD_NAMES, INPUT_NAMES } from "../../provider/fields";
+import { CONFIG_KEYS, ENV_VARS } from "../../provider/settings/settings";
+import { FIELD_NAMES, INPUT_NAMES } from "../../provider/contract/fields";
 import { END_MARKER, referenceTables, START_MARKER, withReference } from "../../scripts/readme-reference";
 
 const root = path.resolve(__dirname, "..", "..");

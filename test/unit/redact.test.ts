@@ -1,6 +1,6 @@
 /** The one masking function of the package: secret-looking keys, and whole or partial echoes of known secrets. */
 import fc from "fast-check";
-import { MASK, MIN_ECHO_LENGTH, maskSecrets, redactString, redactText } from "../../provider/redact";
+import { MASK, MIN_ECHO_LENGTH, maskSecrets, redactString, redactText } from "../../provider/common/redact";
 import { expectNoSecrets } from "../helpers/secrets";
 
 jest.setTimeout(30_000);

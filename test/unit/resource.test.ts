@@ -9,8 +9,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor, type MockResourceArgs } from "@pulumi/pulumi/runtime/mocks";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
-import * as providerModule from "../../provider/provider";
-import type * as resourceModule from "../../provider/resource";
+import * as providerModule from "../../provider/adapters/dynamic/engine";
+import type * as resourceModule from "../../provider/adapters/dynamic/resource";
 import { captureOutput, expectFreeOf } from "./provider.harness";
 
 const PASSWORD = "Res_SECRET_pw_1";
@@ -68,7 +68,7 @@ beforeAll(async () => {
     false,
   );
   // Imported only now, so the class registers against the mocks.
-  ({ VobizCredential } = await import("../../provider/resource"));
+  ({ VobizCredential } = await import("../../provider/adapters/dynamic/resource"));
 });
 
 afterAll(() => {

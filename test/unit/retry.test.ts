@@ -9,7 +9,7 @@ import {
   serverRequestedWait,
   UNSENT_NETWORK_CODES,
   type RetryOptions,
-} from "../../provider/retry";
+} from "../../provider/http/retry";
 
 const NOW = Date.UTC(2030, 0, 1, 0, 0, 0);
 

@@ -10,7 +10,7 @@ import { execFileSync } from "node:child_process";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { serializedCredentialProvider } from "../../provider/serializedProvider";
+import { serializedCredentialProvider } from "../../provider/adapters/dynamic/serialized";
 
 jest.setTimeout(60_000);
 

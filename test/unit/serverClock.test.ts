@@ -1,5 +1,5 @@
 /** ServerClock: the offset range of Vobiz's clock narrows with every dated answer. */
-import { parseHttpDate, ServerClock } from "../../provider/serverClock";
+import { parseHttpDate, ServerClock } from "../../provider/http/serverClock";
 
 const T = Date.UTC(2030, 0, 1, 12, 0, 0);
 const http = (ms: number) => new Date(ms).toUTCString();

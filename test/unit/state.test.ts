@@ -3,9 +3,9 @@
  * from the checked inputs and the live credential; a credential read back keeps what Vobiz cannot
  * return (the password, the write-only source) and its last known description.
  */
-import type { CredentialInputs } from "../../provider/contract";
-import type { Credential } from "../../provider/schemas";
-import { credentialFromOutputs, inputsFromLive, outputsOf } from "../../provider/state";
+import type { CredentialInputs } from "../../provider/contract/table";
+import type { Credential } from "../../provider/api/schemas";
+import { credentialFromOutputs, inputsFromLive, outputsOf } from "../../provider/lifecycle/state";
 
 const live: Credential = {
   id: "id-1",

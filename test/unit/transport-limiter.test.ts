@@ -3,8 +3,8 @@
  * answer; a 429 reaches the limiter (pausing the account), and time spent waiting for a turn is
  * pacing, not retrying: it does not count against the call's retry budget.
  */
-import { AccountRateLimiter } from "../../provider/rateLimiter";
-import { HttpTransport, type ApiRequest } from "../../provider/transport";
+import { AccountRateLimiter } from "../../provider/http/limiter/accountLimiter";
+import { HttpTransport, type ApiRequest } from "../../provider/http/transport";
 import { fakeClock } from "../helpers/fakeClock";
 import { UNIT_AUTH_ID, UNIT_AUTH_TOKEN, UNIT_BASE_URL, UNIT_ORIGIN } from "../helpers/fixtures";
 import { useNock } from "../helpers/nock";

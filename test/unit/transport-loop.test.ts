@@ -8,8 +8,8 @@ import {
   VobizConflictError,
   VobizResponseError,
   VobizServerError,
-} from "../../provider/errors";
-import { HttpTransport, type ApiRequest } from "../../provider/transport";
+} from "../../provider/common/errors";
+import { HttpTransport, type ApiRequest } from "../../provider/http/transport";
 import { FAKE_EPOCH_MS, fakeClock } from "../helpers/fakeClock";
 import {
   errorEnvelope,

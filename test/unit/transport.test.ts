@@ -15,15 +15,15 @@ import {
   VobizResponseError,
   VobizServerError,
   VobizValidationError,
-} from "../../provider/errors";
-import type { RetryOptions } from "../../provider/retry";
+} from "../../provider/common/errors";
+import type { RetryOptions } from "../../provider/http/retry";
 import {
   HttpTransport,
   MAX_RESPONSE_BYTES,
   USER_AGENT,
   type ApiRequest,
   type TransportOptions,
-} from "../../provider/transport";
+} from "../../provider/http/transport";
 import { fakeClock, type FakeClock } from "../helpers/fakeClock";
 import {
   errorEnvelope,

@@ -2,8 +2,8 @@
  * The provider process's rate limiters: one {@link AccountRateLimiter} per Vobiz account (base URL
  * and Auth ID), shared by every client, and so by every request of every resource, of that account.
  */
-import { AccountRateLimiter, type RateLimiterOptions } from "./rateLimiter";
-import type { Clock } from "./transport";
+import { AccountRateLimiter, type RateLimiterOptions } from "./accountLimiter";
+import type { Clock } from "../transport";
 
 const limiters = new Map<string, AccountRateLimiter>();
 

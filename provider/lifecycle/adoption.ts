@@ -4,11 +4,11 @@
  * preview and create both ask it), the clear error for a username that does not exist, and the
  * takeover itself, which writes only the `enabled`/`description` that differ and never a password.
  */
-import type { CredentialPatch, VobizClient } from "./client";
-import { KEEP_PASSWORD, type CredentialInputs } from "./contract";
-import { VobizConfigError } from "./errors";
-import { normaliseDescription } from "./rules";
-import type { Credential } from "./schemas";
+import type { CredentialPatch, VobizClient } from "../api/client";
+import { KEEP_PASSWORD, type CredentialInputs } from "../contract/table";
+import { VobizConfigError } from "../common/errors";
+import { normaliseDescription } from "../contract/rules";
+import type { Credential } from "../api/schemas";
 
 /**
  * Credentials by username, from one scan per client. A username missing from that scan is looked

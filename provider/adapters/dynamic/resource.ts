@@ -4,16 +4,16 @@
  * the engine the thin serialized provider. Its shape (inputs, outputs, secrecy) is the contract's.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { PasswordSource, VobizCredentialArgs, VobizCredentialOutputs } from "./contract";
-import { FIELD_NAMES, SECRET_NAMES } from "./fields";
-import { serializedCredentialProvider } from "./serializedProvider";
+import type { PasswordSource, VobizCredentialArgs, VobizCredentialOutputs } from "../../contract/table";
+import { FIELD_NAMES, SECRET_NAMES } from "../../contract/fields";
+import { serializedCredentialProvider } from "./serialized";
 
 export type {
   PasswordSource,
   RotationTriggers,
   VobizCredentialArgs,
   VobizCredentialOutputs,
-} from "./contract";
+} from "../../contract/table";
 
 /**
  * Where the write-only mode reads the password from.

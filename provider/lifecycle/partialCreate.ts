@@ -7,9 +7,9 @@
  * creating it again, and `destroy` deletes it. Nothing is orphaned and no `adoptExisting` is
  * needed.
  */
-import type { CredentialInputs, CredentialOutputs } from "./contract";
-import { VobizError } from "./errors";
-import type { Credential } from "./schemas";
+import type { CredentialInputs, CredentialOutputs } from "../contract/table";
+import { VobizError } from "../common/errors";
+import type { Credential } from "../api/schemas";
 import { outputsOf } from "./state";
 
 /**

@@ -6,7 +6,7 @@
  * grew meanwhile. Without a total, one page at a time until a short or empty page. Credentials are
  * de-duplicated by id (one that shifted onto the next page during the scan is kept once).
  */
-import { inFlight } from "./concurrency";
+import { inFlight } from "../common/concurrency";
 import type { Credential, CredentialPage } from "./schemas";
 
 /** List pages read at once once the total is known. */

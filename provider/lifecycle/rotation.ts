@@ -7,9 +7,9 @@
  * except to copy it into the outputs.
  */
 import type { Input } from "@pulumi/pulumi";
-import type { CredentialInputs, CredentialOutputs, FieldName } from "./contract";
-import { VobizConfigError } from "./errors";
-import { isUnknown } from "./unknown";
+import type { CredentialInputs, CredentialOutputs, FieldName } from "../contract/table";
+import { VobizConfigError } from "../common/errors";
+import { isUnknown } from "../contract/unknown";
 
 /** A `rotationTriggers` map: any change of a key or value rotates the password. */
 export type RotationTriggers = Record<string, Input<string | number | boolean>>;

@@ -11,7 +11,7 @@ import {
   type InputRow,
   type VobizRow,
   type VobizSetName,
-} from "./contract";
+} from "./table";
 import { containsUnknown } from "./unknown";
 
 /** A row of the table, whichever its source. */

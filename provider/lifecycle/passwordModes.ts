@@ -6,11 +6,11 @@
  * with a message naming both inputs of a clash; and the password a create or rotation sends in
  * each mode.
  */
-import { KEEP_PASSWORD, type CredentialInputs } from "./contract";
+import { KEEP_PASSWORD, type CredentialInputs } from "../contract/table";
 import { generatePassword } from "./generatedPassword";
 import type { InputFailure } from "./inputs";
 import { resolvePassword, type PasswordSourceContext } from "./passwordSource";
-import { isUnknown } from "./unknown";
+import { isUnknown } from "../contract/unknown";
 
 const given = (value: unknown) => value !== undefined && value !== null;
 

@@ -7,7 +7,7 @@
  * behaviour in the lifecycle).
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { input, vobizSet, type Typed } from "./contractRow";
+import { input, vobizSet, type Typed } from "./columns";
 import {
   CONFIG_KEY_PATTERN,
   CONTROL_CHARS,
@@ -19,10 +19,14 @@ import {
   PASSWORD_SOURCE_RULE,
   USERNAME_PATTERN,
 } from "./rules";
-import { GENERATED_DEFAULT_LENGTH, GENERATED_MAX_LENGTH, GENERATED_MIN_LENGTH } from "./generatedPassword";
-import { normaliseTriggers, ROTATE_AFTER_PATTERN, type RotationTriggers } from "./rotation";
+import {
+  GENERATED_DEFAULT_LENGTH,
+  GENERATED_MAX_LENGTH,
+  GENERATED_MIN_LENGTH,
+} from "../lifecycle/generatedPassword";
+import { normaliseTriggers, ROTATE_AFTER_PATTERN, type RotationTriggers } from "../lifecycle/rotation";
 
-export type { RotationTriggers } from "./rotation";
+export type { RotationTriggers } from "../lifecycle/rotation";
 
 /**
  * The `adoptExisting` value that takes a credential over without touching its password. A word,
@@ -368,4 +372,4 @@ type OutputProperties = {
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface VobizCredentialOutputs extends OutputProperties {}
 
-export type { InputRow, OnChange, SchemaKit, VobizRow } from "./contractRow";
+export type { InputRow, OnChange, SchemaKit, VobizRow } from "./columns";

@@ -4,7 +4,7 @@
  * older snapshot is confirmed by one fresh scan before a credential is reported gone.
  */
 import type { Credential } from "./schemas";
-import type { Clock } from "./transport";
+import type { Clock } from "../http/transport";
 
 /** Options of a read: how old the data it is answered from may be. */
 export interface ReadOptions {

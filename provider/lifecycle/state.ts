@@ -3,10 +3,10 @@
  * outputs written after create, read and update, the inputs that describe a credential read back
  * (keeping what Vobiz cannot return, the password), and the credential a state describes.
  */
-import type { CredentialInputs, CredentialOutputs } from "./contract";
-import { applyDefaults, INPUT_NAMES } from "./fields";
-import { normaliseDescription } from "./rules";
-import type { Credential } from "./schemas";
+import type { CredentialInputs, CredentialOutputs } from "../contract/table";
+import { applyDefaults, INPUT_NAMES } from "../contract/fields";
+import { normaliseDescription } from "../contract/rules";
+import type { Credential } from "../api/schemas";
 
 /** The defined inputs among `values`, with the defaults `check` would fill in. */
 function definedInputs(values: Partial<CredentialOutputs>): Record<string, unknown> {

@@ -5,11 +5,11 @@
  * name the property and the rule, never the value.
  */
 import type { z } from "zod";
-import type { CredentialInputs, SchemaKit } from "./contract";
-import { applyDefaults, INPUT_NAMES, inputRows, VOBIZ_SET_NAMES } from "./fields";
+import type { CredentialInputs, SchemaKit } from "../contract/table";
+import { applyDefaults, INPUT_NAMES, inputRows, VOBIZ_SET_NAMES } from "../contract/fields";
 import { passwordModeFailures } from "./passwordModes";
-import { loadZod } from "./schemas";
-import { UNKNOWN } from "./unknown";
+import { loadZod } from "../api/schemas";
+import { UNKNOWN } from "../contract/unknown";
 
 /** A check failure in the engine's shape. */
 export interface InputFailure {

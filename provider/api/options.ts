@@ -2,9 +2,9 @@
  * The Vobiz API client's options: the account path segment, the tuning with its defaults in one
  * visible object, what tests inject, and the fields a PUT may change.
  */
-import type { VobizConnectionSettings } from "./config";
-import type { RetryOptions } from "./retry";
-import type { Clock } from "./transport";
+import type { VobizConnectionSettings } from "../settings/settings";
+import type { RetryOptions } from "../http/retry";
+import type { Clock } from "../http/transport";
 
 /**
  * The first path segment after the base URL. The rendered docs use `account`, the generated SDKs

@@ -5,8 +5,8 @@
  * list snapshots. Tokens appear in cache keys only as hashes.
  */
 import { createHash } from "node:crypto";
-import { VobizClient, type VobizClientOptions } from "./client";
-import { parseMaxRequestsPerSecond } from "./clientEnv";
+import { VobizClient, type VobizClientOptions } from "../api/client";
+import { parseMaxRequestsPerSecond } from "../settings/clientEnv";
 import {
   CONFIG_KEYS,
   resolveConnection,
@@ -14,7 +14,7 @@ import {
   settingsFromEnv,
   type ConfigSource,
   type VobizConnectionSettings,
-} from "./config";
+} from "../settings/settings";
 
 /** Where a client cache reads its settings from, at call time. */
 export interface ConnectionSources {

@@ -3,7 +3,7 @@
  * captured into the serialized provider): explicit options, then the stack config the engine
  * hands to `configure`, then the environment of the process running the provider.
  */
-import { VobizConfigError } from "./errors";
+import { VobizConfigError } from "../common/errors";
 
 /** The production API. */
 export const DEFAULT_BASE_URL = "https://api.vobiz.ai/api/v1";

@@ -11,21 +11,21 @@ import {
   parseMaxRequestsPerSecond,
   rateLimiterModeFromEnv,
   retryWaitFromEnv,
-} from "./clientEnv";
+} from "../settings/clientEnv";
 import {
   DEFAULT_CLIENT_TUNING,
   type CredentialPatch,
   type VobizClientOptions,
   type VobizClientTuning,
-} from "./clientOptions";
-import { resolveConnection, settingsFromEnv } from "./config";
-import { createApiError, createResponseError, type VobizOperation } from "./errors";
-import { limiterFor } from "./limiterRegistry";
+} from "./options";
+import { resolveConnection, settingsFromEnv } from "../settings/settings";
+import { createApiError, createResponseError, type VobizOperation } from "../common/errors";
+import { limiterFor } from "../http/limiter/registry";
 import { scanAllPages } from "./listScan";
 import { ListSnapshots, type ReadOptions } from "./listSnapshots";
 import { judgeOwnership } from "./ownership";
 import { apiSchemas, describeIssues, toCredential, type Credential, type CredentialPage } from "./schemas";
-import { HttpTransport, SYSTEM_CLOCK, type ApiRequest, type Clock } from "./transport";
+import { HttpTransport, SYSTEM_CLOCK, type ApiRequest, type Clock } from "../http/transport";
 
 /**
  * The typed client for the Vobiz credentials API: create, list (paged, through a shared
@@ -310,6 +310,6 @@ export {
   type CredentialPatch,
   type VobizClientOptions,
   type VobizClientTuning,
-} from "./clientOptions";
+} from "./options";
 export type { ReadOptions } from "./listSnapshots";
-export { CLIENT_ENV_VARS, debugEnabled, retryWaitFromEnv } from "./clientEnv";
+export { CLIENT_ENV_VARS, debugEnabled, retryWaitFromEnv } from "../settings/clientEnv";

@@ -12,12 +12,12 @@ import {
   missingUsernameMessage,
   PASSWORD_AT_ADOPTION_MESSAGE,
 } from "./adoption";
-import type { CredentialPatch, VobizClient, VobizClientOptions } from "./client";
-import type { ConfigSource } from "./config";
-import { createClientCache } from "./connection";
-import type { CredentialInputs, CredentialOutputs, InputName } from "./contract";
-import { VobizConfigError, VobizConflictError, VobizError, VobizNotFoundError } from "./errors";
-import { fieldChanges } from "./fields";
+import type { CredentialPatch, VobizClient, VobizClientOptions } from "../api/client";
+import type { ConfigSource } from "../settings/settings";
+import { createClientCache } from "./clients";
+import type { CredentialInputs, CredentialOutputs, InputName } from "../contract/table";
+import { VobizConfigError, VobizConflictError, VobizError, VobizNotFoundError } from "../common/errors";
+import { fieldChanges } from "../contract/fields";
 import { parseCredentialInputs, type InputFailure } from "./inputs";
 import { partialCreateProperties, VobizPartialCreateError } from "./partialCreate";
 import { passwordToSend } from "./passwordModes";
@@ -30,10 +30,10 @@ import {
   withPasswordOutputs,
   withRotation,
 } from "./rotation";
-import { normaliseDescription } from "./rules";
-import type { Credential } from "./schemas";
+import { normaliseDescription } from "../contract/rules";
+import type { Credential } from "../api/schemas";
 import { credentialFromOutputs, inputsFromLive, outputsOf } from "./state";
-import { containsUnknown } from "./unknown";
+import { containsUnknown } from "../contract/unknown";
 
 /** Options of a provider instance ({@link createCredentialProvider}); the default instance uses none. */
 export interface CredentialProviderOptions {

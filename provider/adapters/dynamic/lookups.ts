@@ -6,8 +6,8 @@
  * program run, and return no password (Vobiz never returns one). The client, axios and zod load
  * on the first call, so importing the package stays cheap.
  */
-import type { VobizConnectionSettings } from "./config";
-import type { Credential } from "./schemas";
+import type { VobizConnectionSettings } from "../../settings/settings";
+import type { Credential } from "../../api/schemas";
 
 /** A credential as a look-up returns it: everything Vobiz tells about it, never a password. */
 export interface CredentialInfo {
@@ -57,7 +57,7 @@ const scans = new Map<string, Promise<Credential[]>>();
 async function allCredentials(options: LookupOptions): Promise<{ authId: string; all: Credential[] }> {
   const [{ createHash }, { resolveConnection, settingsFromConfig, settingsFromEnv }] = await Promise.all([
     import("node:crypto"),
-    import("./config"),
+    import("../../settings/settings"),
   ]);
   const env = options.env ?? process.env;
   const conn = resolveConnection(
@@ -68,7 +68,7 @@ async function allCredentials(options: LookupOptions): Promise<{ authId: string;
   const key = `${conn.baseUrl}\u0000${conn.authId}\u0000${createHash("sha256").update(conn.authToken).digest("hex")}`;
   let scan = scans.get(key);
   if (!scan) {
-    scan = import("./client").then(({ VobizClient }) =>
+    scan = import("../../api/client").then(({ VobizClient }) =>
       new VobizClient({ ...conn, env }).listAllCredentials(),
     );
     scans.set(key, scan);
@@ -117,7 +117,7 @@ export async function getCredential(
   const { authId, all } = await allCredentials(options);
   const found = all.find((c) => c.username === args.username);
   if (!found) {
-    const { VobizError } = await import("./errors");
+    const { VobizError } = await import("../../common/errors");
     throw new VobizError(
       `getCredential: account ${authId} has no credential '${args.username}' ` +
         `(${all.length} credential(s) on the account). Check the username and vobiz:authId / VOBIZ_AUTH_ID.`,
@@ -133,7 +133,7 @@ export async function getCredentials(
 ): Promise<CredentialInfo[]> {
   const [{ authId, all }, { usernameMatcher }] = await Promise.all([
     allCredentials(options),
-    import("./onboard/declarations"),
+    import("../../onboard/declarations"),
   ]);
   const matches = usernameMatcher(args.filter);
   return all

@@ -4,7 +4,7 @@
  * serverClock.ts). The client takes such a credential; any other match is someone else's.
  */
 import type { Credential } from "./schemas";
-import type { ClockOffset } from "./serverClock";
+import type { ClockOffset } from "../http/serverClock";
 
 /** What the judgement rests on. */
 export interface OwnershipEvidence {

@@ -8,7 +8,7 @@
  * library error, whose `config` holds the request headers and body.
  */
 
-import { UNSENT_NETWORK_CODES } from "./retry";
+import { UNSENT_NETWORK_CODES } from "../http/retry";
 
 /** The API operations the client performs; errors use it to choose a next step. */
 export type VobizOperation = "create" | "list" | "update" | "delete";

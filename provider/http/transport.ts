@@ -7,9 +7,9 @@
 import type { AxiosInstance, AxiosResponse, AxiosStatic, CreateAxiosDefaults } from "axios";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { lowerCaseHeaders, readAnswer, toError, type Failure } from "./answers";
-import type { VobizApiError, VobizOperation } from "./errors";
-import type { AccountRateLimiter } from "./rateLimiter";
+import { lowerCaseHeaders, readAnswer, toError, type Failure } from "./responses";
+import type { VobizApiError, VobizOperation } from "../common/errors";
+import type { AccountRateLimiter } from "./limiter/accountLimiter";
 import { backoffDelay, mergeRetryOptions, retryDecision, type RetryOptions } from "./retry";
 import { ServerClock, type ClockOffset } from "./serverClock";
 
@@ -21,8 +21,8 @@ export const USER_AGENT = `pulumi-vobiz/${packageVersion()} node/${process.versi
 
 function packageVersion(): string {
   try {
-    // dist/transport.js and provider/transport.ts both sit one level below package.json.
-    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "package.json"), "utf8")) as {
+    // dist/http/transport.js and provider/http/transport.ts both sit two levels below package.json.
+    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "package.json"), "utf8")) as {
       version?: string;
     };
     return pkg.version ?? "0.0.0";

@@ -3,7 +3,7 @@
  * those): `VOBIZ_DEBUG`, `VOBIZ_MAX_RETRY_WAIT`, `VOBIZ_MAX_REQUESTS_PER_SECOND` and
  * `VOBIZ_RATE_LIMITER`, and how their values are read.
  */
-import { VobizConfigError } from "./errors";
+import { VobizConfigError } from "../common/errors";
 
 /** Environment variables the client reads besides the connection settings. */
 export const CLIENT_ENV_VARS = {

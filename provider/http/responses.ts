@@ -3,10 +3,15 @@
  * request id, into either a usable 2xx or the vetted, masked facts of a failure (and the wait
  * Vobiz asked for). Also turns a failure into its typed error. No I/O, no retry decisions.
  */
-import { createApiError, createResponseError, type VobizApiError, type VobizApiErrorFacts } from "./errors";
-import { maskSecrets, redactString } from "./redact";
+import {
+  createApiError,
+  createResponseError,
+  type VobizApiError,
+  type VobizApiErrorFacts,
+} from "../common/errors";
+import { maskSecrets, redactString } from "../common/redact";
 import { serverRequestedWait } from "./retry";
-import { apiSchemas } from "./schemas";
+import { apiSchemas } from "../api/schemas";
 import type { ApiRequest, ApiResponse } from "./transport";
 
 /** A failed attempt: the facts of its error, and what the server asked us to wait. */

@@ -8,10 +8,10 @@
  * (strings, structures, unknown property names) is reported with an empty property and the
  * name at the start of the reason, so the engine prints no value.
  */
-import type { SchemaKit } from "./contract";
-import type { InputFailure } from "./inputs";
+import type { SchemaKit } from "./table";
+import type { InputFailure } from "../lifecycle/inputs";
 import { inputRows } from "./fields";
-import { loadZod } from "./schemas";
+import { loadZod } from "../api/schemas";
 
 /** Schema types whose values cannot carry a secret (a literal is a value the contract fixes). */
 const PLAIN_TYPES = new Set(["boolean", "number", "literal"]);

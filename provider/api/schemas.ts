@@ -126,4 +126,4 @@ export function describeIssues(error: z.ZodError, prefix = ""): string {
 }
 
 /** The checked inputs, defined by the contract (re-exported for callers that import them from here). */
-export type { CredentialInputs } from "./contract";
+export type { CredentialInputs } from "../contract/table";

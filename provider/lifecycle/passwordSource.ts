@@ -3,11 +3,11 @@
  * rotation time, the stack config handed to `configure` or the provider's environment, and the
  * errors that say how to set it. Never puts the value in a message.
  */
-import type { CredentialInputs, PasswordSource } from "./contract";
-import type { ConfigSource } from "./config";
-import { VobizConfigError } from "./errors";
-import { fieldChanges } from "./fields";
-import { characterCount, PASSWORD_MIN_LENGTH } from "./rules";
+import type { CredentialInputs, PasswordSource } from "../contract/table";
+import type { ConfigSource } from "../settings/settings";
+import { VobizConfigError } from "../common/errors";
+import { fieldChanges } from "../contract/fields";
+import { characterCount, PASSWORD_MIN_LENGTH } from "../contract/rules";
 
 /** The inputs whose change makes an update send the password (a new value, source or version). */
 const PASSWORD_INPUTS: readonly string[] = ["password", "passwordFrom", "passwordVersion"];
