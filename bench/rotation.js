@@ -18,10 +18,10 @@ const w = require("./lib/workspace");
 
 /**
  * The environment that starts the program's and provider's clocks at `iso` (the tests' clock
- * preload, test/helpers/testClock.js: the shipped provider reads no clock variable).
+ * preload, test/helpers/testClockPreload.js: the shipped provider reads no clock variable).
  */
 function agedClock(iso) {
-  const preload = `--require ${path.join(__dirname, "..", "test", "helpers", "testClock.js")}`;
+  const preload = `--require ${path.join(__dirname, "..", "test", "helpers", "testClockPreload.js")}`;
   return {
     NODE_OPTIONS: [process.env.NODE_OPTIONS, preload].filter(Boolean).join(" "),
     PULUMI_VOBIZ_TEST_NOW: iso,

@@ -1,7 +1,7 @@
 /**
  * Generated passwords and rotation schedules through the real engine against the sandbox: the
  * provider generates the password at create (one POST, both Vobiz rules, only encrypted in state),
- * and rotates it by a trigger map change, by age (the provider processes' clock moved by the tests' clock preload, test/helpers/testClock.js) and
+ * and rotates it by a trigger map change, by age (the provider processes' clock moved by the tests' clock preload, test/helpers/testClockPreload.js) and
  * on demand (a stack config counter passed as a trigger): each planned by a preview with no
  * request, applied with exactly one PUT of a new value, and clean afterwards.
  */
