@@ -157,7 +157,7 @@ const HANDLERS: Readonly<Record<RouteName, (ctx: HandlerContext) => HandlerResul
   },
 
   list({ store, switches, request, authId }) {
-    const { limit, offset } = parseListQuery(request.query);
+    const { limit, offset } = parseListQuery(request.query, switches.maxPageSize);
     const all = store.listCredentials(authId);
     const page = all.slice(offset, offset + limit);
     const link = (o: number) =>

@@ -1,7 +1,8 @@
 /**
  * Route matching of the credentials API paths under the base path. The `account` segment matches
- * case-insensitively (`/account/` in the docs, `/Account/` in the generated SDKs); every other
- * literal segment matches exactly. A single trailing slash is ignored.
+ * case-insensitively (`/account/` in the docs, `/Account/` in the generated SDKs) unless the
+ * `accountPathSegment` switch names one casing; every other literal segment matches exactly. A
+ * single trailing slash is ignored.
  */
 
 /** Base path of the API on the sandbox server. */
@@ -40,10 +41,18 @@ function segmentsBelowBase(path: string): string[] | undefined {
   }
 }
 
-/** Matches a method and path (without query) against the API routes. */
-export function matchRoute(method: string, path: string): RouteMatch {
+/**
+ * Matches a method and path (without query) against the API routes. `segment` restricts the
+ * account segment to one casing (the `accountPathSegment` switch); by default either matches.
+ */
+export function matchRoute(
+  method: string,
+  path: string,
+  segment: "either" | "account" | "Account" = "either",
+): RouteMatch {
   const segments = segmentsBelowBase(path);
-  if (!segments || segments.length < 3 || !ACCOUNT_SEGMENT.test(segments[0]) || segments[1] === "") {
+  const accountOk = (s: string) => (segment === "either" ? ACCOUNT_SEGMENT.test(s) : s === segment);
+  if (!segments || segments.length < 3 || !accountOk(segments[0]) || segments[1] === "") {
     return { kind: "not_found" };
   }
   const [, authId, ...rest] = segments;

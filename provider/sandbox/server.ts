@@ -176,7 +176,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     arrived: { time: string; at: number },
   ) => {
     const method = req.method ?? "GET";
-    const match = matchRoute(method, path);
+    const match = matchRoute(method, path, switches.accountPathSegment);
     const route = match.kind === "route" ? match.route : null;
     const authId = header(req, "x-auth-id");
     // The rate limit answers before fault rules are consulted: a refused request consumes none.

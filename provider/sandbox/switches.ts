@@ -7,8 +7,19 @@ import { ERROR_CODES, SandboxError } from "./errors";
 /** Name of the total count in list `meta`, or `"none"` to leave it out. */
 export type ListTotalField = "total" | "total_count" | "none";
 
+/** Which account path segments the API answers on. */
+export type AccountPathSegmentSwitch = "either" | "account" | "Account";
+
 /** The switches and what each one changes. */
 export interface SandboxSwitches {
+  /**
+   * The account segment of every API path: `either` casing (default: the sandbox accepts both the
+   * docs' `/account/` and the SDKs' `/Account/`), or only `account`, or only `Account` (the other
+   * answers 404, as a live API that knows one casing would).
+   */
+  accountPathSegment: AccountPathSegmentSwitch;
+  /** Largest page the list serves; a larger `limit` is clamped to it (default 100, at most 100). */
+  maxPageSize: number;
   /**
    * Create accepts the optional `enabled` and `description` fields (older docs). When `false`,
    * they are unknown fields and create answers 400 `UNKNOWN_FIELD` (current docs and SDKs send
@@ -37,6 +48,8 @@ export interface SandboxSwitches {
 
 /** The defaults, which follow the interpretation in the API contract. */
 export const DEFAULT_SWITCHES: Readonly<SandboxSwitches> = Object.freeze({
+  accountPathSegment: "either",
+  maxPageSize: 100,
   createAcceptsExtraFields: true,
   listTotalField: "total",
   singleGet: true,
@@ -62,7 +75,15 @@ const oneOf =
     return found;
   };
 
+/** A whole number from 1 to 100 (the list's documented maximum). */
+const pageSizeSwitch: SwitchParser = (v) => {
+  const n = typeof v === "number" ? v : typeof v === "string" && /^\d+$/.test(v) ? Number(v) : NaN;
+  return Number.isInteger(n) && n >= 1 && n <= 100 ? n : undefined;
+};
+
 const PARSERS: Readonly<Record<keyof SandboxSwitches, SwitchParser>> = {
+  accountPathSegment: oneOf("either", "account", "Account"),
+  maxPageSize: pageSizeSwitch,
   createAcceptsExtraFields: booleanSwitch,
   listTotalField: oneOf("total", "total_count", "none"),
   singleGet: booleanSwitch,

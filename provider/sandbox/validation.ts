@@ -171,11 +171,17 @@ export function validateConsolePatch(raw: Record<string, unknown>): ConsolePatch
   return patch;
 }
 
-/** Parses `limit` and `offset` of the list endpoint; `limit` above the maximum is clamped. */
-export function parseListQuery(query: URLSearchParams): { limit: number; offset: number } {
+/**
+ * Parses `limit` and `offset` of the list endpoint; `limit` above the maximum (`maxLimit`, at most
+ * {@link LIST_MAX_LIMIT}) is clamped.
+ */
+export function parseListQuery(
+  query: URLSearchParams,
+  maxLimit: number = LIST_MAX_LIMIT,
+): { limit: number; offset: number } {
   const limit = parseNonNegativeInt(query, "limit", LIST_DEFAULT_LIMIT, 1);
   const offset = parseNonNegativeInt(query, "offset", 0, 0);
-  return { limit: Math.min(limit, LIST_MAX_LIMIT), offset };
+  return { limit: Math.min(limit, maxLimit, LIST_MAX_LIMIT), offset };
 }
 
 /** Validates an account's auth id and token (programmatic and control API). */

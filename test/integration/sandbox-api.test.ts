@@ -171,6 +171,35 @@ describe("get one", () => {
   });
 });
 
+describe("the switches for the path segment and the page size", () => {
+  const list = (segment: string, limit = 100) =>
+    send("GET", `${sandbox.baseUrl}/${segment}/${A.authId}/trunks/credentials?limit=${limit}&offset=0`, {
+      headers: { "X-Auth-ID": A.authId, "X-Auth-Token": A.authToken },
+    });
+
+  test("accountPathSegment: either casing by default; one casing answers 404 on the other", async () => {
+    expect((await list("account")).status).toBe(200);
+    expect((await list("Account")).status).toBe(200);
+    sandbox.switches.set({ accountPathSegment: "Account" });
+    expect((await list("account")).status).toBe(404);
+    expect((await list("Account")).status).toBe(200);
+    sandbox.switches.set({ accountPathSegment: "account" });
+    expect((await list("Account")).status).toBe(404);
+    expect((await list("account")).status).toBe(200);
+  });
+
+  test("maxPageSize clamps a larger limit and says so in meta.limit", async () => {
+    for (let i = 0; i < 3; i++) await created();
+    sandbox.switches.set({ maxPageSize: 2 });
+    const reply = await list("account");
+    expect(reply.status).toBe(200);
+    const body = obj(reply) as { meta: { limit: number }; objects: unknown[] };
+    expect(body.meta.limit).toBe(2);
+    expect(body.objects).toHaveLength(2);
+    expect(() => sandbox.switches.set({ maxPageSize: 101 })).toThrow();
+  });
+});
+
 describe("update", () => {
   test("changes only the given fields and moves updated_at strictly forward", async () => {
     const made = await created({ description: "before" });
