@@ -67,6 +67,9 @@ module.exports = {
     exclude: { path: "^(node_modules|dist)/" },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.json" },
-    moduleSystems: ["cjs", "es6"],
+    // Imports only: the source's few `require` calls are deliberate lazy loads of dependencies, and
+    // the serialized provider's `require("pulumi-vobiz/provider")` loads the installed package at
+    // run time (through the self-link of a checkout it would read as a cycle of the source).
+    moduleSystems: ["es6"],
   },
 };

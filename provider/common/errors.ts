@@ -149,6 +149,11 @@ function describe(facts: VobizApiErrorFacts, hint: string): string {
   return parts.join(" ");
 }
 
+/** Refresh and destroy run with the settings the last `up` recorded unless told to run the program. */
+const RECORDED_SETTINGS =
+  " If you just fixed these settings: a plain refresh or destroy runs with the ones the last `up` " +
+  "recorded; add `--run-program` to that command to use the current ones.";
+
 const CREATE_MAY_HAVE_LANDED =
   " The credential may have been created anyway: the next run looks it up first, and if it then " +
   "reports HTTP 409 for this username, set `adoptExisting: true` to take it over.";
@@ -171,7 +176,8 @@ function nextStep(facts: VobizApiErrorFacts): string {
       return (
         "Check the Auth ID and Auth Token: stack config vobiz:authId and vobiz:authToken " +
         "(set the token with `pulumi config set --secret vobiz:authToken ...`) or " +
-        "VOBIZ_AUTH_ID and VOBIZ_AUTH_TOKEN."
+        "VOBIZ_AUTH_ID and VOBIZ_AUTH_TOKEN." +
+        RECORDED_SETTINGS
       );
     case 403:
       return (
@@ -188,7 +194,8 @@ function nextStep(facts: VobizApiErrorFacts): string {
       }
       return (
         "Check the base URL: the API path was not found (vobiz:baseUrl / VOBIZ_BASE_URL must end in " +
-        "/api/v1; if you changed accountPathSegment, check its casing)."
+        "/api/v1) and the path casing (vobiz:accountPathSegment: `vobiz-onboard check` tells which)." +
+        RECORDED_SETTINGS
       );
     case 409:
       if (operation === "create") {

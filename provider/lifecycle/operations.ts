@@ -17,7 +17,7 @@ import {
   type Credential,
   type CredentialPatch,
 } from "../contract/wire";
-import type { ConfigSource } from "../settings/settings";
+import { findSetting, type ConfigSource } from "../settings/settings";
 import {
   adoptKeepingPassword,
   adoptSettingPassword,
@@ -82,15 +82,28 @@ export function createCredentialProvider(options: CredentialProviderOptions = {}
   const password = (inputs: CredentialInputs) => resolvePassword(inputs, context);
   const now = options.now ?? Date.now;
 
-  /** Refuses to act on a credential that lives on another account than the configured one. */
-  function assertSameAccount(c: VobizClient, props: Partial<CredentialOutputs>, id: string, action: string) {
-    if (props.accountId && props.accountId !== c.authId) {
-      throw new VobizConfigError(
-        `Cannot ${action} Vobiz credential ${id}: it lives on account ${props.accountId}, but the provider is ` +
-          `configured for ${c.authId} (vobiz:authId / VOBIZ_AUTH_ID). Configure ${props.accountId}'s Auth ID ` +
-          "and Token to manage it; credentials cannot move between accounts.",
-      );
-    }
+  /**
+   * Whether the credential lives on another account than the configured one: `released` when the
+   * stack's `releaseAccount` setting names that account (it is then dropped from the state and
+   * never touched); otherwise the action is refused with the ways out.
+   */
+  function otherAccount(
+    c: VobizClient,
+    props: Partial<CredentialOutputs>,
+    id: string,
+    action: "read" | "update" | "delete",
+  ): "released" | undefined {
+    if (!props.accountId || props.accountId === c.authId) return undefined;
+    const release = findSetting("releaseAccount", { config: stackConfig, env: context.env() });
+    if (release === props.accountId && action !== "update") return "released";
+    throw new VobizConfigError(
+      `Cannot ${action} Vobiz credential ${id}: it lives on account ${props.accountId}, but the provider is ` +
+        `configured for ${c.authId} (vobiz:authId / VOBIZ_AUTH_ID); credentials cannot move between accounts. ` +
+        `To manage it, configure ${props.accountId}'s Auth ID and Token again. To move this stack to ` +
+        `${c.authId} and leave the credential on ${props.accountId} (it keeps working there until you delete ` +
+        `it in that account), run \`pulumi config set vobiz:releaseAccount ${props.accountId}\` and ` +
+        "`pulumi up` again: it drops such credentials from the state without deleting them.",
+    );
   }
 
   function configuredAuthId(): string | undefined {
@@ -201,7 +214,7 @@ export function createCredentialProvider(options: CredentialProviderOptions = {}
     async read(id, props) {
       const c = client();
       const state = (props ?? {}) as Partial<CredentialOutputs>;
-      assertSameAccount(c, state, id, "read");
+      if (otherAccount(c, state, id, "read") === "released") return {}; // dropped from the state
       const live = await c.findCredentialById(id);
       if (!live) return {}; // gone: the engine drops it from state
       const inputs = inputsFromLive(state, live);
@@ -212,7 +225,7 @@ export function createCredentialProvider(options: CredentialProviderOptions = {}
 
     async update(id, olds, news) {
       const c = client();
-      assertSameAccount(c, olds, id, "update");
+      otherAccount(c, olds, id, "update");
       const nowMs = now();
       const updates = withRotation(fieldChanges(olds, news).updates, olds, news, nowMs);
       assertCanRotate(news.username, updates, news);
@@ -237,7 +250,8 @@ export function createCredentialProvider(options: CredentialProviderOptions = {}
 
     async delete(id, props) {
       const c = client();
-      assertSameAccount(c, props ?? {}, id, "delete");
+      // A credential of a released account is dropped from the state and left as it is on Vobiz.
+      if (otherAccount(c, props ?? {}, id, "delete") === "released") return;
       try {
         await c.deleteCredential(id);
       } catch (e) {

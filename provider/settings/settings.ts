@@ -134,6 +134,14 @@ export const SETTINGS = {
         "requests per second, the most this provider sends to one Vobiz account (e.g. 5)",
       ),
   }),
+  releaseAccount: setting<string>({
+    config: "vobiz:releaseAccount",
+    env: "VOBIZ_RELEASE_ACCOUNT",
+    secret: false,
+    type: "string",
+    doc: "an Auth ID whose credentials this stack drops from its state without deleting them (moving a stack to another account)",
+    parse: text,
+  }),
   rateLimiter: setting<"shared" | "off">({
     config: "vobiz:rateLimiter",
     env: "VOBIZ_RATE_LIMITER",
@@ -170,6 +178,7 @@ export type SettingValues = { [K in SettingName]?: ValueOf<K> };
 /** Fully resolved settings. */
 export type ResolvedSettings = { [K in SettingName]: ValueOf<K> } & {
   maxRequestsPerSecond: number | undefined;
+  releaseAccount: string | undefined;
 };
 
 /** The connection part of the settings: where and as whom. */

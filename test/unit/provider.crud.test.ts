@@ -655,6 +655,30 @@ describe("a credential of another account", () => {
     expect(e.message).toContain(AUTH_ID);
     expect(e.message).toContain(action);
     expect(e.message).toContain(ID);
+    expect(e.message).toContain("pulumi config set vobiz:releaseAccount MA_OTHER");
+  });
+
+  test.each([
+    ["stack config", { config: { "vobiz:releaseAccount": "MA_OTHER" } }],
+    ["environment", { env: { VOBIZ_RELEASE_ACCOUNT: "MA_OTHER" } }],
+  ])(
+    "with that account released (%s), delete and read drop it from the state without a request; update still refuses",
+    async (_where, setup) => {
+      const q = await newProvider(setup);
+      const api = mockApi();
+      await expect(q.delete(ID, state)).resolves.toBeUndefined();
+      await expect(q.read(ID, state)).resolves.toEqual({});
+      await expectThrowsClean(() => q.update(ID, state, news));
+      expect(api.requests).toEqual([]);
+    },
+  );
+
+  test("releasing another account changes nothing for this one's credentials", async () => {
+    const q = await newProvider({ config: { "vobiz:releaseAccount": "MA_OTHER" } });
+    const api = mockApi();
+    api.scope.delete(credentialPath(ID)).reply(204);
+    await q.delete(ID, { ...state, accountId: AUTH_ID });
+    expect(api.requests).toEqual([{ method: "DELETE", path: credentialPath(ID), body: undefined }]);
   });
 });
 

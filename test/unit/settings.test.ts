@@ -51,6 +51,7 @@ const SAMPLES: Record<SettingName, { a: [string, unknown]; b: [string, unknown];
   maxRetryWait: { a: ["300", 300], b: ["1.5", 1.5], bad: "10s" },
   requestTimeout: { a: ["10", 10], b: ["2.5", 2.5], bad: "0" },
   maxRequestsPerSecond: { a: ["5", 5], b: ["0.5", 0.5], bad: "-1" },
+  releaseAccount: { a: ["MA_OLD", "MA_OLD"], b: ["MA_OTHER", "MA_OTHER"] },
   rateLimiter: { a: ["off", "off"], b: ["SHARED", "shared"], bad: "own" },
   debug: { a: ["1", true], b: ["off", false] },
 };
@@ -200,6 +201,7 @@ describe("the connection", () => {
       maxRetryWait: 120,
       requestTimeout: 30,
       maxRequestsPerSecond: undefined,
+      releaseAccount: undefined,
       rateLimiter: "shared",
       debug: false,
     });
