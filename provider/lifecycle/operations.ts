@@ -34,6 +34,13 @@ import { normaliseDescription } from "../contract/rules";
 import type { Credential } from "../api/schemas";
 import { credentialFromOutputs, inputsFromLive, outputsOf } from "./state";
 import { containsUnknown } from "../contract/unknown";
+import {
+  findCredential,
+  selectCredentials,
+  type CredentialInfo,
+  type GetCredentialArgs,
+  type GetCredentialsArgs,
+} from "./lookups";
 
 /** Options of a provider instance ({@link createCredentialProvider}); the default instance uses none. */
 export interface CredentialProviderOptions {
@@ -49,8 +56,11 @@ export interface CredentialProviderOptions {
 export interface VobizCredentialProvider extends Required<
   Omit<dynamic.ResourceProvider<CredentialInputs, CredentialOutputs>, "check" | "diff" | "configure">
 > {
-  /** Receives the stack config (connection settings, `passwordFrom: { config }`). */
-  configure(req: dynamic.ConfigureRequest): Promise<void>;
+  /**
+   * Receives the stack config (connection settings, `passwordFrom: { config }`): the dynamic
+   * host's `ConfigureRequest`, or the plugin's view of its provider's configuration.
+   */
+  configure(req: dynamic.ConfigureRequest | { config: ConfigSource }): Promise<void>;
   /**
    * Validates and normalises the inputs. Calls the API only for a first adoption keeping the
    * password (the username must exist), through the process's one shared list scan.
@@ -61,6 +71,17 @@ export interface VobizCredentialProvider extends Required<
   ): Promise<dynamic.CheckResult<CredentialInputs>>;
   /** Says what replaces and what updates in place; never calls the API. */
   diff(id: string, olds: CredentialOutputs, news: CredentialInputs): Promise<dynamic.DiffResult>;
+}
+
+/**
+ * The look-ups through a provider instance's own connection settings (the plugin's `invoke`),
+ * sharing its client and list snapshots with the resource operations.
+ */
+export interface CredentialLookups {
+  /** The credential with this username; a VobizError when the account has none. */
+  getCredential(args: GetCredentialArgs): Promise<CredentialInfo>;
+  /** Every credential of the account (sorted by username), optionally filtered. */
+  getCredentials(args: GetCredentialsArgs): Promise<CredentialInfo[]>;
 }
 
 /** How `update` puts each changed input into the PUT body; `null` for inputs that do not update in place. */
@@ -86,7 +107,9 @@ export const UPDATE_PATCHERS: Record<
  * Creates a VobizCredential provider with its own configuration and client cache: the provider
  * factory for tests and custom tuning (`clientOptions`, `env`).
  */
-export function createCredentialProvider(options: CredentialProviderOptions = {}): VobizCredentialProvider {
+export function createCredentialProvider(
+  options: CredentialProviderOptions = {},
+): VobizCredentialProvider & CredentialLookups {
   let stackConfig: ConfigSource | undefined;
   const context: PasswordSourceContext = { config: () => stackConfig, env: () => options.env ?? process.env };
   const client = createClientCache({ ...context, clientOptions: options.clientOptions });
@@ -261,6 +284,16 @@ export function createCredentialProvider(options: CredentialProviderOptions = {}
         if (e instanceof VobizNotFoundError) return; // already gone: nothing to do
         throw e;
       }
+    },
+
+    async getCredential(args) {
+      const c = client();
+      return findCredential(await c.listAllCredentials(), args, c.authId);
+    },
+
+    async getCredentials(args) {
+      const c = client();
+      return selectCredentials(await c.listAllCredentials(), args, c.authId);
     },
   };
 }

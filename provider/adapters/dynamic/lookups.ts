@@ -8,40 +8,9 @@
  */
 import type { VobizConnectionSettings } from "../../settings/settings";
 import type { Credential } from "../../api/schemas";
+import type { CredentialInfo, GetCredentialArgs, GetCredentialsArgs } from "../../lifecycle/lookups";
 
-/** A credential as a look-up returns it: everything Vobiz tells about it, never a password. */
-export interface CredentialInfo {
-  /** Vobiz's id of the credential (a UUID). */
-  id: string;
-  /** The SIP username. */
-  username: string;
-  /** Whether the credential can authenticate. */
-  enabled: boolean;
-  /** Free text shown in the Vobiz console; absent when none (or when the API does not return it). */
-  description?: string;
-  /** The SIP digest realm a device must present, when the API returns it. */
-  realm?: string;
-  /** The Vobiz account (Auth ID) the credential lives on. */
-  accountId: string;
-  /** When Vobiz created the credential (ISO 8601 UTC), when the API returns it. */
-  createdAt?: string;
-  /** When Vobiz last changed the credential (ISO 8601 UTC), when the API returns it. */
-  updatedAt?: string;
-}
-
-/** Arguments of {@link getCredential}. */
-export interface GetCredentialArgs {
-  /** The SIP username to find. */
-  username: string;
-}
-
-/** Arguments of {@link getCredentials}. */
-export interface GetCredentialsArgs {
-  /** Only usernames matching this pattern (`*` any run, `?` one character; several separated by commas). */
-  filter?: string;
-  /** Only enabled (`true`) or disabled (`false`) credentials. */
-  enabled?: boolean;
-}
+export type { CredentialInfo, GetCredentialArgs, GetCredentialsArgs } from "../../lifecycle/lookups";
 
 /** Options of a look-up. */
 export interface LookupOptions {
@@ -87,20 +56,6 @@ async function stackConfig(): Promise<{ get(key: string): string | undefined } |
   }
 }
 
-function info(c: Credential, authId: string): CredentialInfo {
-  const out: CredentialInfo = {
-    id: c.id,
-    username: c.username,
-    enabled: c.enabled,
-    accountId: c.accountId ?? authId,
-  };
-  if (c.description) out.description = c.description;
-  if (c.realm) out.realm = c.realm;
-  if (c.createdAt) out.createdAt = c.createdAt;
-  if (c.updatedAt) out.updatedAt = c.updatedAt;
-  return out;
-}
-
 /**
  * The credential with this username. Rejects with a VobizError when the account has none, and
  * with the resource's errors when the connection is not configured or the API refuses.
@@ -114,16 +69,11 @@ export async function getCredential(
   args: GetCredentialArgs,
   options: LookupOptions = {},
 ): Promise<CredentialInfo> {
-  const { authId, all } = await allCredentials(options);
-  const found = all.find((c) => c.username === args.username);
-  if (!found) {
-    const { VobizError } = await import("../../common/errors");
-    throw new VobizError(
-      `getCredential: account ${authId} has no credential '${args.username}' ` +
-        `(${all.length} credential(s) on the account). Check the username and vobiz:authId / VOBIZ_AUTH_ID.`,
-    );
-  }
-  return info(found, authId);
+  const [{ authId, all }, { findCredential }] = await Promise.all([
+    allCredentials(options),
+    import("../../lifecycle/lookups"),
+  ]);
+  return findCredential(all, args, authId);
 }
 
 /** Every credential of the account (sorted by username), optionally filtered; `[]` when none match. */
@@ -131,13 +81,9 @@ export async function getCredentials(
   args: GetCredentialsArgs = {},
   options: LookupOptions = {},
 ): Promise<CredentialInfo[]> {
-  const [{ authId, all }, { usernameMatcher }] = await Promise.all([
+  const [{ authId, all }, { selectCredentials }] = await Promise.all([
     allCredentials(options),
-    import("../../onboard/declarations"),
+    import("../../lifecycle/lookups"),
   ]);
-  const matches = usernameMatcher(args.filter);
-  return all
-    .filter((c) => matches(c.username) && (args.enabled === undefined || c.enabled === args.enabled))
-    .sort((a, b) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0))
-    .map((c) => info(c, authId));
+  return selectCredentials(all, args, authId);
 }
