@@ -18,7 +18,7 @@ import * as path from "node:path";
 import { startSandbox, type Sandbox } from "../../provider/sandbox";
 import { createCredentialProvider } from "../../provider/lifecycle/operations";
 import { maskForEngine } from "../../provider/contract/masking";
-import { E2E_ROOT, ensureConsumer } from "../helpers/installedPackage";
+import { E2E_ROOT, ensureConsumer, installedPluginDir } from "../helpers/installedPackage";
 import {
   calls,
   countByMethod,
@@ -319,7 +319,7 @@ outputs:
   });
 });
 
-describe("Pulumi YAML: errors", () => {
+describe("Pulumi YAML: the plugin's errors and schema", () => {
   let f: StackFixture;
   beforeAll(async () => {
     f = await createStackFixture({ name: "yaml-errors", runtime: "yaml" });
@@ -360,6 +360,21 @@ describe("Pulumi YAML: errors", () => {
     }
     expect(f.takeRequests()).toEqual([]);
     expect(await f.scanForSecrets()).toEqual([]);
+  });
+
+  test("the schema the installed plugin serves passes the engine's own schema check", async () => {
+    const plugin = path.join(installedPluginDir(ensureConsumer()), "pulumi-resource-vobiz");
+    const served = await f.ws.run(["package", "get-schema", plugin]);
+    const schema = JSON.parse(served.stdout) as { resources: object; functions: object };
+    expect(Object.keys(schema.resources)).toEqual(["vobiz:index:Credential"]);
+    expect(Object.keys(schema.functions).sort()).toEqual([
+      "vobiz:index:getCredential",
+      "vobiz:index:getCredentials",
+    ]);
+    const file = path.join(f.ws.root, "tmp", "schema.json");
+    fs.writeFileSync(file, served.stdout);
+    const check = await f.ws.run(["schema", "check", file], { check: false });
+    expect([check.code, `${check.stdout}${check.stderr}`.trim()]).toEqual([0, ""]);
   });
 
   test("a plugin that cannot start (Node.js too old) says what to install", async () => {
