@@ -150,7 +150,12 @@ async function main() {
       consumerDir,
       files: {
         "index.ts": fs.readFileSync(path.join(__dirname, "programs", "floor", "index.ts"), "utf8"),
-        "bench.json": JSON.stringify({ n: opts.n, renamed: 0, latencyMs: opts.latency }),
+        "bench.json": JSON.stringify({
+          n: opts.n,
+          renamed: 0,
+          latencyMs: opts.latency,
+          outputs: require("../dist/contract/fields").FIELD_NAMES,
+        }),
       },
     });
     workspaces.push(floor);

@@ -5,7 +5,7 @@
  * N, one stack of N credentials (bench/programs/rotation) runs: create, preview (no changes),
  * preview of a rotation by trigger (the stack config counter changed), the rotation by trigger,
  * preview after it, the rotation by age (the provider's clock moved past `rotateAfter` with
- * VOBIZ_NOW), destroy. Each row: wall time, the sandbox's requests by method, the API floor
+ * the tests' clock preload), destroy. Each row: wall time, the sandbox's requests by method, the API floor
  * (fewest requests), and the engine's change summary. Writes bench/results/rotation.md and
  * rotation.json. Separate from `npm run bench` (bench/run.js), whose scenario table it leaves alone.
  *
@@ -15,6 +15,18 @@ const { randomBytes } = require("node:crypto");
 const fs = require("node:fs");
 const path = require("node:path");
 const w = require("./lib/workspace");
+
+/**
+ * The environment that starts the program's and provider's clocks at `iso` (the tests' clock
+ * preload, test/helpers/testClockPreload.js: the shipped provider reads no clock variable).
+ */
+function agedClock(iso) {
+  const preload = `--require ${path.join(__dirname, "..", "test", "helpers", "testClockPreload.js")}`;
+  return {
+    NODE_OPTIONS: [process.env.NODE_OPTIONS, preload].filter(Boolean).join(" "),
+    PULUMI_VOBIZ_TEST_NOW: iso,
+  };
+}
 
 function parseArgs(argv) {
   const o = { sizes: [1, 10], latency: 50, out: path.join(__dirname, "results") };
@@ -81,7 +93,7 @@ async function main() {
           ["preview, trigger changed", ["preview"], {}, "0", () => ws.setConfig("rotation", "1")],
           ["rotate by trigger", ["up", "--yes", "--skip-preview"], {}, `${n} PUT`],
           ["preview after", ["preview", "--expect-no-changes"], {}, "0"],
-          ["rotate by age (+91 d)", ["up", "--yes", "--skip-preview"], { VOBIZ_NOW: agedAt }, `${n} PUT`],
+          ["rotate by age (+91 d)", ["up", "--yes", "--skip-preview"], agedClock(agedAt), `${n} PUT`],
           ["destroy", ["destroy", "--yes", "--skip-preview"], {}, `${n} DELETE`],
         ];
         for (const [scenario, args, env, floor, before] of steps) {
@@ -112,7 +124,7 @@ async function main() {
     "",
     `Measured ${new Date().toISOString()}, sandbox latency ${opts.latency} ms per request, sizes ${opts.sizes.join(", ")}.`,
     "Generated passwords (`generatePassword: true`), rotated by a config counter passed in",
-    '`rotationTriggers`, then by age (`rotateAfter: "90d"`, `VOBIZ_NOW` 91 days on). One run each,',
+    '`rotationTriggers`, then by age (`rotateAfter: "90d"`, the provider clock 91 days on). One run each,',
     "on a shared 2-core machine: compare requests with the floor; read the times as rough.",
     "",
     "| N | scenario | time | requests | API floor | engine summary |",

@@ -18,7 +18,6 @@ export {
   type VobizCredentialArgs,
   type VobizCredentialOutputs,
   type PasswordSource,
-  type PasswordSourceInput,
   type RotationTriggers,
 } from "./adapters/dynamic/resource";
 export type { CredentialInputs, CredentialOutputs } from "./contract/table";
@@ -36,10 +35,10 @@ export {
   type CredentialProviderOptions,
   type VobizCredentialProvider,
 } from "./lifecycle/operations";
-export type { VobizClientOptions, VobizClientTuning } from "./api/client";
+export type { VobizClientOptions, VobizClientTuning } from "./api/options";
 export type { ConfigSource, VobizConnectionSettings } from "./settings/settings";
 export type { RetryOptions } from "./http/retry";
-export type { Clock } from "./http/transport";
+export type { Clock } from "./common/clock";
 export {
   VobizError,
   VobizConfigError,

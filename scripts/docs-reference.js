@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Writes the VobizCredential reference tables into README.md from provider/contract.ts
+// Writes the VobizCredential reference tables into README.md from the contract and the settings
 // (`npm run docs:reference`); with --check, only says whether README.md is up to date.
 // The TypeScript sources are loaded through the compiler's own transpileModule, so no build and
 // no extra loader package are needed.
@@ -32,7 +32,7 @@ if (process.argv.includes("--check")) {
   console.log("README.md's reference is up to date.");
 } else if (current !== wanted) {
   fs.writeFileSync(file, wanted);
-  console.log("README.md: reference tables rewritten from provider/contract.ts.");
+  console.log("README.md: reference tables rewritten from the contract and the settings.");
 } else {
   console.log("README.md: reference tables already up to date.");
 }

@@ -6,26 +6,29 @@
  * only when Vobiz's clock, measured from its `Date` headers, shows it was created by this call).
  */
 import {
-  CLIENT_ENV_VARS,
-  debugEnabled,
-  parseMaxRequestsPerSecond,
-  rateLimiterModeFromEnv,
-  retryWaitFromEnv,
-} from "../settings/clientEnv";
-import {
   DEFAULT_CLIENT_TUNING,
-  type CredentialPatch,
+  settingValuesOf,
   type VobizClientOptions,
   type VobizClientTuning,
 } from "./options";
-import { resolveConnection, settingsFromEnv } from "../settings/settings";
+import { findSetting, resolveSettings } from "../settings/settings";
 import { createApiError, createResponseError, type VobizOperation } from "../common/errors";
 import { limiterFor } from "../http/limiter/registry";
 import { scanAllPages } from "./listScan";
 import { ListSnapshots, type ReadOptions } from "./listSnapshots";
 import { judgeOwnership } from "./ownership";
-import { apiSchemas, describeIssues, toCredential, type Credential, type CredentialPage } from "./schemas";
-import { HttpTransport, SYSTEM_CLOCK, type ApiRequest, type Clock } from "../http/transport";
+import { apiSchemas, describeIssues, type CredentialPage } from "./schemas";
+import {
+  createBody,
+  credentialFromApi,
+  putBody,
+  type CreateFields,
+  type Credential,
+  type CredentialPatch,
+} from "../contract/wire";
+import { SYSTEM_CLOCK, type Clock } from "../common/clock";
+import type { ApiRequest } from "../http/request";
+import { HttpTransport } from "../http/transport";
 
 /**
  * The typed client for the Vobiz credentials API: create, list (paged, through a shared
@@ -43,53 +46,47 @@ export class VobizClient {
   private readonly snapshots: ListSnapshots;
 
   /**
-   * Resolves the connection settings now (options first, then `VOBIZ_*` of `env`): a missing Auth
-   * ID or Token, or a malformed option, throws before any request.
+   * Resolves the settings now (provider/settings: these options first, then `VOBIZ_*` of `env`,
+   * then the defaults): a missing Auth ID or Token, or a malformed option, throws before any
+   * request.
    */
   constructor(options: VobizClientOptions = {}) {
     const env = options.env ?? process.env;
-    const conn = resolveConnection(options, settingsFromEnv(env));
-    this.authId = conn.authId;
-    this.baseUrl = conn.baseUrl;
-    this.tuning = { ...DEFAULT_CLIENT_TUNING };
-    for (const k of Object.keys(DEFAULT_CLIENT_TUNING) as (keyof VobizClientTuning)[]) {
-      if (options[k] !== undefined) (this.tuning as unknown as Record<string, unknown>)[k] = options[k];
-    }
-    if (
-      !Number.isInteger(this.tuning.listPageSize) ||
-      this.tuning.listPageSize < 1 ||
-      this.tuning.listPageSize > 100
-    ) {
-      throw new RangeError("listPageSize must be a whole number from 1 to 100");
-    }
+    const sources = { options: settingValuesOf(options), env };
+    const s = resolveSettings(sources);
+    this.authId = s.authId;
+    this.baseUrl = s.baseUrl;
+    this.tuning = {
+      ...DEFAULT_CLIENT_TUNING,
+      ...definedOnly({
+        listCacheTtlMs: options.listCacheTtlMs,
+        clockToleranceMs: options.clockToleranceMs,
+        clockSkewMs: options.clockSkewMs,
+      }),
+      timeoutMs: s.requestTimeout * 1000,
+      listPageSize: s.listPageSize,
+      accountPathSegment: s.accountPathSegment,
+    };
     this.clock = options.clock ?? SYSTEM_CLOCK;
     this.snapshots = new ListSnapshots(() => this.scanAll(), this.clock, this.tuning.listCacheTtlMs);
     const debug =
-      options.debug ??
-      (debugEnabled(env[CLIENT_ENV_VARS.debug])
-        ? (line: string) => process.stderr.write(`${line}\n`)
-        : undefined);
-    const maxElapsedMs = retryWaitFromEnv(env[CLIENT_ENV_VARS.maxRetryWait]);
+      options.debug ?? (s.debug ? (line: string) => process.stderr.write(`${line}\n`) : undefined);
+    const mode = options.rateLimiter ?? findSetting("rateLimiter", sources);
     const limiter = limiterFor({
-      mode: rateLimiterModeFromEnv(env[CLIENT_ENV_VARS.rateLimiter]) ?? options.rateLimiter,
+      mode,
       ownByDefault: options.clock !== undefined,
-      maxRequestsPerSecond:
-        options.maxRequestsPerSecond ??
-        parseMaxRequestsPerSecond(
-          env[CLIENT_ENV_VARS.maxRequestsPerSecond],
-          CLIENT_ENV_VARS.maxRequestsPerSecond,
-        ),
-      baseUrl: conn.baseUrl,
-      authId: conn.authId,
+      maxRequestsPerSecond: s.maxRequestsPerSecond,
+      baseUrl: s.baseUrl,
+      authId: s.authId,
       clock: this.clock,
       debug,
     });
     this.transport = new HttpTransport({
-      baseUrl: conn.baseUrl,
-      authId: conn.authId,
-      authToken: conn.authToken,
+      baseUrl: s.baseUrl,
+      authId: s.authId,
+      authToken: s.authToken,
       timeoutMs: this.tuning.timeoutMs,
-      retry: maxElapsedMs === undefined ? options.retry : { maxElapsedMs, ...options.retry },
+      retry: { ...options.retry, maxElapsedMs: s.maxRetryWait * 1000 },
       clock: this.clock,
       userAgent: options.userAgent,
       debug,
@@ -116,11 +113,11 @@ export class VobizClient {
    * VobizConflictError that names it and suggests `adoptExisting`; none means the POST is sent
    * again if the retry budget allows. The POST is never sent twice blindly.
    */
-  async createCredential(input: { username: string; password: string }): Promise<Credential> {
+  async createCredential(input: CreateFields): Promise<Credential> {
     const req: ApiRequest = {
       method: "POST",
       path: `${this.accountPath}/credentials`,
-      body: { username: input.username, password: input.password },
+      body: createBody(input),
       operation: "create",
       retry: "unsent-only",
       validate: (data) => this.credentialProblem(data),
@@ -187,7 +184,7 @@ export class VobizClient {
     }
     const meta = parsed.data.meta ?? undefined;
     return {
-      credentials: parsed.data.objects.map(toCredential),
+      credentials: parsed.data.objects.map(credentialFromApi),
       limit: meta?.limit ?? undefined,
       offset: meta?.offset ?? undefined,
       total: meta?.total ?? meta?.total_count ?? undefined,
@@ -227,10 +224,7 @@ export class VobizClient {
 
   /** PUT with only the given fields; returns the updated credential. */
   async updateCredential(id: string, patch: CredentialPatch): Promise<Credential> {
-    const body: Record<string, unknown> = {};
-    for (const k of ["password", "enabled", "description"] as const) {
-      if (patch[k] !== undefined) body[k] = patch[k];
-    }
+    const body = putBody(patch);
     if (Object.keys(body).length === 0)
       throw new TypeError("updateCredential needs at least one field to change");
     const req: ApiRequest = {
@@ -289,8 +283,12 @@ export class VobizClient {
         `unexpected credential body: ${describeIssues(parsed.error)}`,
       );
     }
-    return toCredential(parsed.data);
+    return credentialFromApi(parsed.data);
   }
+}
+
+function definedOnly<T extends object>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 function unwrap(data: unknown): unknown {
@@ -302,14 +300,3 @@ function unwrap(data: unknown): unknown {
   }
   return data;
 }
-
-export type { Credential, CredentialPage } from "./schemas";
-export {
-  DEFAULT_ACCOUNT_PATH_SEGMENT,
-  DEFAULT_CLIENT_TUNING,
-  type CredentialPatch,
-  type VobizClientOptions,
-  type VobizClientTuning,
-} from "./options";
-export type { ReadOptions } from "./listSnapshots";
-export { CLIENT_ENV_VARS, debugEnabled, retryWaitFromEnv } from "../settings/clientEnv";

@@ -7,7 +7,8 @@
  * de-duplicated by id (one that shifted onto the next page during the scan is kept once).
  */
 import { inFlight } from "../common/concurrency";
-import type { Credential, CredentialPage } from "./schemas";
+import type { Credential } from "../contract/wire";
+import type { CredentialPage } from "./schemas";
 
 /** List pages read at once once the total is known. */
 export const LIST_PAGES_IN_FLIGHT = 4;

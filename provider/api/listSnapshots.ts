@@ -3,8 +3,8 @@
  * completed scan serves reads for a short time unless the client wrote since, and a miss in an
  * older snapshot is confirmed by one fresh scan before a credential is reported gone.
  */
-import type { Credential } from "./schemas";
-import type { Clock } from "../http/transport";
+import type { Credential } from "../contract/wire";
+import type { Clock } from "../common/clock";
 
 /** Options of a read: how old the data it is answered from may be. */
 export interface ReadOptions {

@@ -3,7 +3,7 @@
  * than the call's first attempt could have reached Vobiz, judged on Vobiz's clock (see
  * serverClock.ts). The client takes such a credential; any other match is someone else's.
  */
-import type { Credential } from "./schemas";
+import type { Credential } from "../contract/wire";
 import type { ClockOffset } from "../http/serverClock";
 
 /** What the judgement rests on. */

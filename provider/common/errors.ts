@@ -8,7 +8,8 @@
  * library error, whose `config` holds the request headers and body.
  */
 
-import { UNSENT_NETWORK_CODES } from "../http/retry";
+/** Network error codes that prove the request never reached the server (nothing was applied). */
+export const UNSENT_NETWORK_CODES: ReadonlySet<string> = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN"]);
 
 /** The API operations the client performs; errors use it to choose a next step. */
 export type VobizOperation = "create" | "list" | "update" | "delete";

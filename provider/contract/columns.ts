@@ -1,12 +1,63 @@
 /**
- * What a row of the resource contract (contract.ts) states, column by column, and the helpers
- * that build typed rows: the row keeps its literal values (for the derived types) and carries its
- * field's TypeScript type. The contract is the table; this is the shape of its rows.
+ * The columns of the resource contract (table.ts): what each row states about its field, and the
+ * helpers that build typed rows (a row keeps its literal values, for the derived types, and
+ * carries its field's TypeScript type). The table is the rows; this is their shape.
  */
 import type * as zod from "zod";
 
-/** What changing a field does to an existing credential. */
-export type OnChange = "replace" | "update" | "none";
+/**
+ * What changing a field does to an existing credential:
+ * - `replace`: a new credential is created, then the old one deleted;
+ * - `update`: one PUT writes the field (its `wire` mapping says how);
+ * - `rotate`: one PUT sends the password again, as the password mode gives it;
+ * - `state`: an update of the state only, no request (e.g. `rotateAfter`);
+ * - `none`: no update at all (the state keeps the value it was created with).
+ */
+export type OnChange = "replace" | "update" | "rotate" | "state" | "none";
+
+/**
+ * A field's type, as the Pulumi package schema and the check-failure masking read it. Only a
+ * `boolean`, an `integer` and the `booleanOrKeepPassword` choice cannot carry text, so only their
+ * values may be shown next to a check failure (the engine prints the value of a failing property).
+ */
+export type ValueType =
+  | "string"
+  | "boolean"
+  | "integer"
+  /** `{ config: string }` or `{ env: string }`. */
+  | "passwordSource"
+  /** A map of strings, numbers or booleans. */
+  | "triggerMap"
+  /** `true`, `false` or the word `"keepPassword"`. */
+  | "booleanOrKeepPassword";
+
+/**
+ * How a field maps onto the Vobiz API (vobiz-api.md). The client's request bodies, its response
+ * schema and the `Credential` it returns, drift detection, the create's follow-up PUT, adoption's
+ * patch, the state of a partial create and the look-ups' results are all derived from it.
+ */
+export interface WireMapping {
+  /** The API's name of the field, in request and response bodies. */
+  readonly api: string;
+  /**
+   * How a create applies an input: `body` (the POST carries it) or `followUp` (the POST carries
+   * only username and password, vobiz-api.md item 3; one PUT right after applies it when the
+   * declared value differs from the created one). Absent for Vobiz-set fields.
+   */
+  readonly create?: "body" | "followUp";
+  /** Whether a PUT may carry it (an update in place, or a rotation for the password). */
+  readonly update?: boolean;
+  /**
+   * How the live value maps back (responses, drift on refresh): `always` (every response has it;
+   * the client relies on it), `whenReturned` (some API generations omit it; then the last known
+   * value stands) or `never` (write-only: the password).
+   */
+  readonly read: "always" | "whenReturned" | "never";
+  /** The API value that means "none" when a PUT clears the field (e.g. `""` for a description). */
+  readonly cleared?: string;
+  /** A Vobiz-set field the API may omit, filled with the configured account's Auth ID. */
+  readonly orConfiguredAccount?: true;
+}
 
 /** What a row's schema is built with: zod (loaded lazily) and a wrapper that also accepts unknowns. */
 export interface SchemaKit {
@@ -22,9 +73,13 @@ interface FieldRow {
   readonly secret: boolean;
   /** What a change does; for a Vobiz-set field, a change of the value the provider expects now. */
   readonly onChange: OnChange;
+  /** The value's type (schema, masking). */
+  readonly valueType: ValueType;
+  /** How the field maps onto the API; absent for fields only the provider knows. */
+  readonly wire?: WireMapping;
   /** The type as the README shows it. */
   readonly type: string;
-  /** One line for the README. */
+  /** One line for the README and the package schema. */
   readonly doc: string;
 }
 
@@ -57,6 +112,8 @@ export interface InputRow<T> extends FieldRow {
 /** A row of a field Vobiz sets. */
 export interface VobizRow extends FieldRow {
   readonly source: "vobiz";
+  /** Vobiz-set fields never update in place: a change of one only replaces, or nothing. */
+  readonly onChange: "replace" | "none";
 }
 
 declare const VALUE: unique symbol;

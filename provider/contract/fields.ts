@@ -1,15 +1,14 @@
 /**
- * The contract table (contract.ts) as the code reads it at run time: the name lists (inputs,
+ * The contract table (table.ts) as the code reads it at run time: the name lists (inputs,
  * Vobiz-set fields, secrets, declared outputs), `check`'s defaults and `diff`'s decisions.
  */
+import type { InputRow, OnChange, VobizRow } from "./columns";
 import {
   CREDENTIAL_FIELDS,
   type CredentialInputs,
   type CredentialOutputs,
   type FieldName,
   type InputName,
-  type InputRow,
-  type VobizRow,
   type VobizSetName,
 } from "./table";
 import { containsUnknown } from "./unknown";
@@ -54,16 +53,24 @@ function comparable(row: InputRow<unknown>, value: unknown): string | undefined 
   return JSON.stringify(v === undefined ? row.default : v);
 }
 
+/** What changing the field does (its row's `onChange`). */
+export function changeKind(name: FieldName): OnChange {
+  return rowOf(name).onChange;
+}
+
 /** Which fields differ between the state and the checked inputs, by what the change does. */
 export interface FieldChanges {
+  /** Fields whose change replaces the credential. */
   replaces: FieldName[];
+  /** Fields whose change updates it: in place, by rotating the password, or in state only. */
   updates: FieldName[];
 }
 
 /**
  * `diff`'s decisions from the table: an input that is unknown or differs (after normalising and
- * defaults) counts under its row's `onChange`; a Vobiz-set field counts when the provider knows
- * its value now (`current`, e.g. the configured account) and state holds another one.
+ * defaults) counts under its row's `onChange` (`replace`, or one of the update kinds); a
+ * Vobiz-set field counts when the provider knows its value now (`current`, e.g. the configured
+ * account) and state holds another one.
  */
 export function fieldChanges(
   olds: Partial<CredentialOutputs>,

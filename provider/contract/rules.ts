@@ -1,8 +1,9 @@
 /**
  * The rules a credential's values follow, as the provider enforces them: the username's
- * characters, the password's length, what a stack config key and an environment variable name
- * look like, and which descriptions mean "none". (The sandbox keeps its own copy of Vobiz's
- * rules on purpose, so it can catch the provider's mistakes.)
+ * characters, the password's length (declared and generated), what a stack config key and an
+ * environment variable name look like, which descriptions mean "none", a `rotateAfter` duration
+ * and how `rotationTriggers` compare. (The sandbox keeps its own copy of Vobiz's rules on purpose,
+ * so it can catch the provider's mistakes.)
  */
 
 /** Documented username rule (Vobiz Console): letters, digits, `_` and `-`. */
@@ -38,3 +39,30 @@ export const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** The rule of `passwordFrom`'s shape, reported whenever the shape (not a value in it) is wrong. */
 export const PASSWORD_SOURCE_RULE = 'must be { config: "<stack config key>" } or { env: "<ENV_VAR>" }';
+
+/** Shortest generated password: the API's minimum. */
+export const GENERATED_MIN_LENGTH = 8;
+/** Longest generated password: the Console's maximum. */
+export const GENERATED_MAX_LENGTH = 20;
+/** Length of a generated password when `passwordLength` is left out. */
+export const GENERATED_DEFAULT_LENGTH = 20;
+
+/** `rotateAfter`: a whole number (at most 6 digits) and a unit, e.g. `90d`. */
+export const ROTATE_AFTER_PATTERN = /^[1-9][0-9]{0,5}[smhdw]$/;
+
+const UNIT_MS: Record<string, number> = { s: 1e3, m: 60e3, h: 3600e3, d: 86_400e3, w: 604_800e3 };
+
+/** Milliseconds of a `rotateAfter` duration, or undefined when it is not one. */
+export function durationMs(text: string): number | undefined {
+  if (!ROTATE_AFTER_PATTERN.test(text)) return undefined;
+  return Number(text.slice(0, -1)) * UNIT_MS[text.slice(-1)];
+}
+
+/** `rotationTriggers` as diff compares it: keys sorted, an empty map the same as none. */
+export function normaliseTriggers(value: unknown): Record<string, unknown> | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (typeof value !== "object" || Array.isArray(value)) return value as Record<string, unknown>; // the schema rejects it
+  const keys = Object.keys(value).sort();
+  if (keys.length === 0) return undefined;
+  return Object.fromEntries(keys.map((k) => [k, (value as Record<string, unknown>)[k]]));
+}

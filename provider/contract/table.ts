@@ -14,19 +14,19 @@ import {
   CONTROL_CHARS_BUT_WHITESPACE,
   characterCount,
   ENV_NAME_PATTERN,
-  normaliseDescription,
-  PASSWORD_MIN_LENGTH,
-  PASSWORD_SOURCE_RULE,
-  USERNAME_PATTERN,
-} from "./rules";
-import {
   GENERATED_DEFAULT_LENGTH,
   GENERATED_MAX_LENGTH,
   GENERATED_MIN_LENGTH,
-} from "../lifecycle/generatedPassword";
-import { normaliseTriggers, ROTATE_AFTER_PATTERN, type RotationTriggers } from "../lifecycle/rotation";
+  normaliseDescription,
+  normaliseTriggers,
+  PASSWORD_MIN_LENGTH,
+  PASSWORD_SOURCE_RULE,
+  ROTATE_AFTER_PATTERN,
+  USERNAME_PATTERN,
+} from "./rules";
 
-export type { RotationTriggers } from "../lifecycle/rotation";
+/** A `rotationTriggers` map: any change of a key or value rotates the password. */
+export type RotationTriggers = Record<string, pulumi.Input<string | number | boolean>>;
 
 /**
  * The `adoptExisting` value that takes a credential over without touching its password. A word,
@@ -62,6 +62,8 @@ export const CREDENTIAL_FIELDS = {
     type: "string",
     rules: "letters, digits, `_`, `-`; unique per account",
     onChange: "replace",
+    valueType: "string",
+    wire: { api: "username", create: "body", read: "always" },
     secret: false,
     doc: "the SIP username",
     schema: ({ z }) =>
@@ -84,7 +86,9 @@ export const CREDENTIAL_FIELDS = {
     type: "string",
     defaultText: '(required unless `passwordFrom`, `generatePassword` or `adoptExisting: "keepPassword"`)',
     rules: "at least 8 characters, no control characters",
-    onChange: "update",
+    onChange: "rotate",
+    valueType: "string",
+    wire: { api: "password", create: "body", update: true, read: "never" },
     secret: true,
     doc: "the declared value, or the generated one as an output (Vobiz never returns it)",
     schema: ({ z }) =>
@@ -105,7 +109,8 @@ export const CREDENTIAL_FIELDS = {
   passwordFrom: input<PasswordSource>()({
     type: "`{ config: string }` or `{ env: string }`",
     rules: "exactly one of `password`/`passwordFrom`/`generatePassword`",
-    onChange: "update",
+    onChange: "rotate",
+    valueType: "passwordSource",
     secret: false,
     secretText: "reference only",
     doc: "where the write-only mode reads the password from",
@@ -141,7 +146,8 @@ export const CREDENTIAL_FIELDS = {
     default: 0,
     defaultOnlyWith: "passwordFrom",
     rules: "only with `passwordFrom`",
-    onChange: "update",
+    onChange: "rotate",
+    valueType: "integer",
     changeText: "update: re-sends the password",
     secret: false,
     doc: "the write-only mode's rotation counter",
@@ -161,7 +167,8 @@ export const CREDENTIAL_FIELDS = {
     type: "boolean",
     defaultText: "`false`",
     rules: "exactly one of `password`/`passwordFrom`/`generatePassword`",
-    onChange: "update",
+    onChange: "rotate",
+    valueType: "boolean",
     changeText: "update: sets a new password",
     secret: false,
     doc: "whether the provider generates the password (read it from the `password` output)",
@@ -175,7 +182,8 @@ export const CREDENTIAL_FIELDS = {
     default: GENERATED_DEFAULT_LENGTH,
     defaultOnlyWith: "generatePassword",
     rules: "only with `generatePassword`",
-    onChange: "update",
+    onChange: "rotate",
+    valueType: "integer",
     changeText: "update: sets a new password",
     secret: false,
     doc: "the length of a generated password",
@@ -198,11 +206,12 @@ export const CREDENTIAL_FIELDS = {
   rotationTriggers: input<RotationTriggers>()({
     type: "map of string, number or boolean",
     rules: "not with a declared `password` alone (see the guide)",
-    onChange: "update",
+    onChange: "rotate",
+    valueType: "triggerMap",
     changeText: "update: rotates the password",
     secret: false,
     doc: "values whose change rotates the password",
-    normalise: normaliseTriggers,
+    normalise: (value) => normaliseTriggers(value) as RotationTriggers | undefined,
     shapeError: 'must be a map of strings, numbers or booleans, e.g. { rotation: "3" }',
     schema: ({ z, orUnknown }) =>
       z.record(z.string(), orUnknown(z.union([z.string(), z.number(), z.boolean()])), {
@@ -217,7 +226,8 @@ export const CREDENTIAL_FIELDS = {
   rotateAfter: input<string>()({
     type: 'duration, e.g. `"90d"`',
     rules: "a whole number and `s`/`m`/`h`/`d`/`w`",
-    onChange: "update",
+    onChange: "state",
+    valueType: "string",
     changeText: "update: state only, unless the password is now too old",
     secret: false,
     doc: "the age after which the password rotates",
@@ -231,6 +241,8 @@ export const CREDENTIAL_FIELDS = {
     type: "boolean",
     default: true,
     onChange: "update",
+    valueType: "boolean",
+    wire: { api: "enabled", create: "followUp", update: true, read: "always" },
     secret: false,
     doc: "whether the credential can authenticate",
     schema: ({ z }) => z.boolean({ error: "must be true or false" }),
@@ -240,6 +252,8 @@ export const CREDENTIAL_FIELDS = {
     type: "string",
     rules: 'absent, `""` and `null` are the same',
     onChange: "update",
+    valueType: "string",
+    wire: { api: "description", create: "followUp", update: true, read: "whenReturned", cleared: "" },
     secret: false,
     doc: "free text shown in the Vobiz console",
     normalise: normaliseDescription,
@@ -266,6 +280,7 @@ export const CREDENTIAL_FIELDS = {
     default: false,
     rules: '`"keepPassword"`: the username must exist; no password at first adoption',
     onChange: "none",
+    valueType: "booleanOrKeepPassword",
     secret: false,
     doc: "whether create takes over an existing credential of the same username (and its password)",
     schema: ({ z }) => {
@@ -277,6 +292,8 @@ export const CREDENTIAL_FIELDS = {
   realm: vobizSet<string>()({
     type: "string",
     onChange: "none",
+    valueType: "string",
+    wire: { api: "realm", read: "whenReturned" },
     secret: false,
     doc: "SIP digest realm, `{accountId}.sip.vobiz.ai`",
   }),
@@ -287,6 +304,8 @@ export const CREDENTIAL_FIELDS = {
   accountId: vobizSet<string>()({
     type: "string",
     onChange: "replace",
+    valueType: "string",
+    wire: { api: "account_id", read: "whenReturned", orConfiguredAccount: true },
     secret: false,
     doc: "the Vobiz account the credential lives on",
   }),
@@ -294,6 +313,8 @@ export const CREDENTIAL_FIELDS = {
   createdAt: vobizSet<string>()({
     type: "string",
     onChange: "none",
+    valueType: "string",
+    wire: { api: "created_at", read: "whenReturned" },
     secret: false,
     doc: "when Vobiz created the credential (ISO 8601 UTC)",
   }),
@@ -301,6 +322,8 @@ export const CREDENTIAL_FIELDS = {
   updatedAt: vobizSet<string>()({
     type: "string",
     onChange: "none",
+    valueType: "string",
+    wire: { api: "updated_at", read: "whenReturned" },
     secret: false,
     doc: "when Vobiz last changed the credential (ISO 8601 UTC)",
   }),
@@ -311,6 +334,7 @@ export const CREDENTIAL_FIELDS = {
   passwordSetAt: vobizSet<string>()({
     type: "string",
     onChange: "none",
+    valueType: "string",
     secret: false,
     doc: "when the provider last set the password (ISO 8601 UTC); `rotateAfter` counts from it",
   }),
@@ -320,10 +344,12 @@ export const CREDENTIAL_FIELDS = {
 // Derived types (each property keeps its row's doc comment; fields.ts derives the runtime lists)
 // ---------------------------------------------------------------------------------------------
 
-type Fields = typeof CREDENTIAL_FIELDS;
+/** The table's type: every row with its literal columns. */
+export type Fields = typeof CREDENTIAL_FIELDS;
 /** The name of a field of a VobizCredential. */
 export type FieldName = keyof Fields;
-type NamesWhere<Row> = { [K in FieldName]: Fields[K] extends Row ? K : never }[FieldName];
+/** The names of the fields whose rows match `Row` (e.g. `{ source: "input" }`). */
+export type NamesWhere<Row> = { [K in FieldName]: Fields[K] extends Row ? K : never }[FieldName];
 /** The name of an input the program sets. */
 export type InputName = NamesWhere<{ source: "input" }>;
 /** The name of a field Vobiz sets. */
@@ -331,7 +357,9 @@ export type VobizSetName = NamesWhere<{ source: "vobiz" }>;
 type RequiredInput = NamesWhere<{ required: true }>;
 /** Inputs `check` always returns: the required ones and those with an unconditional default. */
 type AlwaysChecked = RequiredInput | NamesWhere<{ default: unknown; defaultOnlyWith?: undefined }>;
-type ValueOf<K extends FieldName> = Fields[K] extends Typed<infer T> ? T : never;
+/** The TypeScript type of a field's value. */
+export type FieldValue<K extends FieldName> = Fields[K] extends Typed<infer T> ? T : never;
+type ValueOf<K extends FieldName> = FieldValue<K>;
 
 type RequiredArgs = {
   -readonly [K in keyof Fields as K extends RequiredInput ? K : never]: pulumi.Input<ValueOf<K>>;

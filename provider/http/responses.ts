@@ -11,8 +11,38 @@ import {
 } from "../common/errors";
 import { maskSecrets, redactString } from "../common/redact";
 import { serverRequestedWait } from "./retry";
-import { apiSchemas } from "../api/schemas";
-import type { ApiRequest, ApiResponse } from "./transport";
+import { loadZod } from "../common/zod";
+import type { ApiRequest, ApiResponse } from "./request";
+
+/**
+ * The documented error envelope (`{ status, error: { code, message, details }, requestId }`);
+ * every part optional, since not every endpoint is proven to use it, and tolerant of extra fields.
+ */
+function buildErrorEnvelope(z: ReturnType<typeof loadZod>) {
+  return z.looseObject({
+    error: z
+      .union([
+        z.looseObject({
+          code: z.string().nullish(),
+          message: z.string().nullish(),
+          details: z.unknown().optional(),
+        }),
+        z.string(),
+      ])
+      .nullish(),
+    message: z.string().nullish(),
+    requestId: z.string().nullish(),
+    request_id: z.string().nullish(),
+    api_id: z.string().nullish(),
+  });
+}
+
+let envelopeBuilt: ReturnType<typeof buildErrorEnvelope> | undefined;
+
+/** The error envelope's schema, built on first use. */
+export function errorEnvelope(): ReturnType<typeof buildErrorEnvelope> {
+  return (envelopeBuilt ??= buildErrorEnvelope(loadZod()));
+}
 
 /** A failed attempt: the facts of its error, and what the server asked us to wait. */
 export interface Failure {
@@ -42,7 +72,7 @@ export function readAnswer(
   const { status, headers, text } = answer;
   const { secrets, attempt } = ctx;
   const parsed = parseJson(text);
-  const envelope = apiSchemas().errorEnvelope.safeParse(parsed.ok ? parsed.value : undefined);
+  const envelope = errorEnvelope().safeParse(parsed.ok ? parsed.value : undefined);
   const env = envelope.success ? envelope.data : undefined;
   const rawRequestId =
     headers["x-request-id"] ?? env?.requestId ?? env?.request_id ?? env?.api_id ?? undefined;

@@ -10,6 +10,7 @@
  * that and owns the sleeping.
  */
 
+import { UNSENT_NETWORK_CODES } from "../common/errors";
 import { parseHttpDate } from "./serverClock";
 
 /** How the client retries. All times in milliseconds. */
@@ -39,9 +40,6 @@ export const DEFAULT_RETRY_OPTIONS: Readonly<RetryOptions> = Object.freeze({
   maxElapsedMs: 120_000,
   retryableStatuses: Object.freeze([408, 429, 500, 502, 503, 504]),
 });
-
-/** Network error codes that prove the request never reached the server. */
-export const UNSENT_NETWORK_CODES: ReadonlySet<string> = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN"]);
 
 /** Lays user options over the defaults and checks them. */
 export function mergeRetryOptions(overrides?: Partial<RetryOptions>): RetryOptions {
@@ -104,18 +102,10 @@ export function retryDecision(
 }
 
 /**
- * The wait the server asked for, in ms, from `Retry-After` (delta seconds or an HTTP date) or
- * `X-RateLimit-Reset` (epoch seconds, or delta seconds when small). Undefined when neither is
- * present or parseable.
+ * The wait the server asked for, from `Retry-After` (delta seconds or an HTTP date) or
+ * `X-RateLimit-Reset` (epoch seconds, or delta seconds when small), with the header it came from
+ * (for messages). Undefined when neither is present or parseable.
  */
-export function serverRequestedDelay(
-  headers: Record<string, string | undefined>,
-  nowMs: number,
-): number | undefined {
-  return serverRequestedWait(headers, nowMs)?.ms;
-}
-
-/** {@link serverRequestedDelay} with the header it came from, for messages. */
 export function serverRequestedWait(
   headers: Record<string, string | undefined>,
   nowMs: number,

@@ -1,14 +1,15 @@
 /**
  * The HTTP transport: one axios instance per client, auth headers, timeouts, the user agent, the
  * one retry loop of every request (with the reconcile hook of non-idempotent ones), network
- * failures, and the `Date` evidence of Vobiz's clock. answers.ts reads what comes back; it knows
- * nothing about credentials; client.ts builds on it.
+ * failures, and the `Date` evidence of Vobiz's clock. responses.ts reads what comes back. It knows
+ * nothing about credentials; the API client (provider/api) builds on it.
  */
 import type { AxiosInstance, AxiosResponse, AxiosStatic, CreateAxiosDefaults } from "axios";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { lowerCaseHeaders, readAnswer, toError, type Failure } from "./responses";
-import type { VobizApiError, VobizOperation } from "../common/errors";
+import type { ApiRequest, ApiResponse, Reconciled, Reconciler } from "./request";
+import { SYSTEM_CLOCK, type Clock } from "../common/clock";
 import type { AccountRateLimiter } from "./limiter/accountLimiter";
 import { backoffDelay, mergeRetryOptions, retryDecision, type RetryOptions } from "./retry";
 import { ServerClock, type ClockOffset } from "./serverClock";
@@ -30,83 +31,6 @@ function packageVersion(): string {
     return "0.0.0";
   }
 }
-
-/** How a request may be retried. */
-export type RetryMode =
-  /** GET, PUT, DELETE: network errors and retryable statuses, with backoff. */
-  | "idempotent"
-  /**
-   * POST: retried directly only when it provably did not take effect (connection refused, name
-   * not resolved, 429); after a failure that leaves it open, only when the request's reconcile
-   * hook proves it did not (see {@link HttpTransport.send}).
-   */
-  | "unsent-only";
-
-/** One API request, as the client describes it to the transport. */
-export interface ApiRequest {
-  /** HTTP method. */
-  method: "GET" | "POST" | "PUT" | "DELETE";
-  /** Path below the base URL, e.g. `/account/MA_X/credentials`. */
-  path: string;
-  /** Query parameters. */
-  query?: Record<string, string | number>;
-  /** JSON body; a `password` in it is redacted from every error and log line. */
-  body?: Record<string, unknown>;
-  /** The operation, for error messages and next steps. */
-  operation: VobizOperation;
-  /** How the request may be retried. */
-  retry: RetryMode;
-  /**
-   * Checks a 2xx body; returns what is wrong with it, or undefined when it is usable. An unusable
-   * body fails the attempt with a VobizResponseError (for a POST: a failure to reconcile, since
-   * the request was applied).
-   */
-  validate?: (data: unknown) => string | undefined;
-}
-
-/** A successful (2xx) answer. */
-export interface ApiResponse {
-  /** HTTP status. */
-  status: number;
-  /** Parsed JSON, or undefined for an empty body. */
-  data: unknown;
-  /** Vobiz's request id, masked. */
-  requestId?: string;
-  /** How many attempts it took. */
-  attempts: number;
-}
-
-/**
- * Runs after an attempt of a non-idempotent request failed in a way that leaves open whether it
- * took effect, before any further attempt (and also after the last one). Resolve with the
- * request's outcome to end the call, with `undefined` when the request provably did not take
- * effect (the transport then retries if attempts and time are left, else throws `failure`), or
- * throw to fail the call. `failure.attempts` is the number of attempts so far.
- */
-export type Reconciler<T extends object> = (failure: VobizApiError) => Promise<T | undefined>;
-
-/** The outcome a {@link Reconciler} found, and the attempts it took. */
-export interface Reconciled<T> {
-  reconciled: T;
-  attempts: number;
-}
-
-/** Injectable time and randomness, so retry tests need no real waiting. */
-export interface Clock {
-  /** Milliseconds since the epoch. */
-  now(): number;
-  /** Resolves after `ms` milliseconds. */
-  sleep(ms: number): Promise<void>;
-  /** A number in [0, 1). */
-  random(): number;
-}
-
-/** The real clock. */
-export const SYSTEM_CLOCK: Clock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-  random: () => Math.random(),
-};
 
 /** What a transport needs: where, who, and how patiently. */
 export interface TransportOptions {

@@ -1,14 +1,16 @@
 /**
- * Adoption that keeps the live password (`adoptExisting: "keepPassword"`): finding the existing
- * credential by username through one list scan shared by every resource of the process (check at
- * preview and create both ask it), the clear error for a username that does not exist, and the
- * takeover itself, which writes only the `enabled`/`description` that differ and never a password.
+ * Adoption: taking over a credential that already exists on the account. Keeping the live
+ * password (`adoptExisting: "keepPassword"`): finding the existing credential by username through
+ * one list scan shared by every resource of the process (check at preview and create both ask it),
+ * the clear error for a username that does not exist, and the takeover itself, which writes only
+ * the fields that differ and never a password. Setting the declared password (`adoptExisting:
+ * true`, after a 409): one PUT with the password and the fields that differ. Both patches are the
+ * contract's one comparison of a declaration with a live credential.
  */
-import type { CredentialPatch, VobizClient } from "../api/client";
-import { KEEP_PASSWORD, type CredentialInputs } from "../contract/table";
+import type { VobizClient } from "../api/client";
 import { VobizConfigError } from "../common/errors";
-import { normaliseDescription } from "../contract/rules";
-import type { Credential } from "../api/schemas";
+import { KEEP_PASSWORD, type CredentialInputs } from "../contract/table";
+import { patchToMatch, type Credential } from "../contract/wire";
 
 /**
  * Credentials by username, from one scan per client. A username missing from that scan is looked
@@ -76,8 +78,9 @@ export const PASSWORD_AT_ADOPTION_MESSAGE =
   "adoptExisting: true to adopt and set the declared password in one PUT.";
 
 /**
- * Takes over the existing credential, keeping its password: writes only the `enabled` and
- * `description` that differ from what the program declares (no request at all when both match).
+ * Takes over the existing credential, keeping its password: writes only the fields that differ
+ * from what the program declares (contract/wire.ts `patchToMatch`: e.g. `enabled`, `description`;
+ * no request at all when all match).
  */
 export async function adoptKeepingPassword(
   client: VobizClient,
@@ -85,19 +88,25 @@ export async function adoptKeepingPassword(
 ): Promise<Credential> {
   const existing = await findForAdoption(client, inputs.username);
   if (!existing) throw new VobizConfigError(missingUsernameMessage(inputs.username, client.authId));
-  const patch = adoptionPatch(existing, inputs);
+  const patch = patchToMatch(inputs, existing);
   return Object.keys(patch).length === 0 ? existing : client.updateCredential(existing.id, patch);
 }
 
-/** What an adoption must write so the live credential matches the declared `enabled`/`description`. */
-export function adoptionPatch(existing: Credential, inputs: CredentialInputs): CredentialPatch {
-  const patch: CredentialPatch = {};
-  if (existing.enabled !== inputs.enabled) patch.enabled = inputs.enabled;
-  const wanted = normaliseDescription(inputs.description) ?? "";
-  // An API generation that never returns descriptions cannot say they match: write only if declared.
-  const live = existing.description;
-  if (live !== undefined ? (normaliseDescription(live) ?? "") !== wanted : wanted !== "") {
-    patch.description = wanted;
+/**
+ * Takes over the existing credential of the same username setting the declared password
+ * (`adoptExisting: true` after a 409): one PUT with the password and the fields that differ.
+ */
+export async function adoptSettingPassword(
+  client: VobizClient,
+  inputs: CredentialInputs,
+  password: string,
+): Promise<Credential> {
+  const existing = await client.findCredentialByUsername(inputs.username, { fresh: true });
+  if (!existing) {
+    throw new VobizConfigError(
+      `Vobiz reported username '${inputs.username}' as taken, but no credential with that username is ` +
+        "visible to this account. Check vobiz:authId, then run `pulumi up` again.",
+    );
   }
-  return patch;
+  return client.updateCredential(existing.id, { password, ...patchToMatch(inputs, existing) });
 }

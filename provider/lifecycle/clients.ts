@@ -1,19 +1,18 @@
 /**
- * Connection settings and the client cache of a provider instance: resolves the Auth ID, token
- * and base URL (explicit options, then the stack config, then the environment) and keeps one
- * VobizClient per connection, so the operations of one `pulumi` command share connections and
- * list snapshots. Tokens appear in cache keys only as hashes.
+ * The client cache of a provider instance: the settings resolved at call time (provider/settings:
+ * explicit client options, then the stack config the engine handed over, then the environment)
+ * and one VobizClient per resolved settings, so the operations of one `pulumi` command share
+ * connections, list snapshots and the account's rate limiter. Tokens appear in keys only as hashes.
  */
-import { createHash } from "node:crypto";
-import { VobizClient, type VobizClientOptions } from "../api/client";
-import { parseMaxRequestsPerSecond } from "../settings/clientEnv";
+import { VobizClient } from "../api/client";
+import { optionsOf, settingValuesOf, type VobizClientOptions } from "../api/options";
 import {
-  CONFIG_KEYS,
-  resolveConnection,
-  settingsFromConfig,
-  settingsFromEnv,
+  connectionKey,
+  findSetting,
+  resolveSettings,
+  settingsKey,
   type ConfigSource,
-  type VobizConnectionSettings,
+  type SettingSources,
 } from "../settings/settings";
 
 /** Where a client cache reads its settings from, at call time. */
@@ -26,15 +25,6 @@ export interface ConnectionSources {
   env(): NodeJS.ProcessEnv;
 }
 
-function sha256(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
-}
-
-/** The settings as a cache key: the token only as a hash. */
-export function settingsKey(sources: VobizConnectionSettings[]): string {
-  return JSON.stringify(sources.map((s) => [s.authId, s.authToken && sha256(s.authToken), s.baseUrl]));
-}
-
 /**
  * A function returning the client for the current settings. It throws a VobizConfigError when
  * they are missing or malformed. Check and diff ask once per resource, so the settings it last
@@ -45,23 +35,32 @@ export function createClientCache(sources: ConnectionSources): () => VobizClient
   let last: { key: string; client: VobizClient } | undefined;
   return function client(): VobizClient {
     const env = sources.env();
-    const all = [sources.clientOptions ?? {}, settingsFromConfig(sources.config()), settingsFromEnv(env)];
-    const key = settingsKey(all);
+    const from: SettingSources = {
+      options: settingValuesOf(sources.clientOptions ?? {}),
+      config: sources.config(),
+      env,
+    };
+    const key = settingsKey(from);
     if (last?.key === key) return last.client;
-    const conn = resolveConnection(...all);
-    const connKey = `${conn.baseUrl}\u0000${conn.authId}\u0000${sha256(conn.authToken)}`;
-    let c = clients.get(connKey);
+    const resolved = resolveSettings(from);
+    const clientKey = `${connectionKey(resolved)}\u0000${settingsKey({ options: { ...resolved, authToken: undefined }, env: {} })}`;
+    let c = clients.get(clientKey);
     if (!c) {
-      const ceiling = CONFIG_KEYS.maxRequestsPerSecond;
+      const rateLimiter = findSetting("rateLimiter", from);
       c = new VobizClient({
-        maxRequestsPerSecond: parseMaxRequestsPerSecond(sources.config()?.get(ceiling), ceiling),
+        ...optionsOf(resolved),
+        ...(rateLimiter !== undefined ? { rateLimiter } : {}),
         ...sources.clientOptions,
-        ...conn,
+        ...connectionOf(resolved),
         env,
       });
-      clients.set(connKey, c);
+      clients.set(clientKey, c);
     }
     last = { key, client: c };
     return c;
   };
+}
+
+function connectionOf(s: { authId: string; authToken: string; baseUrl: string }) {
+  return { authId: s.authId, authToken: s.authToken, baseUrl: s.baseUrl };
 }

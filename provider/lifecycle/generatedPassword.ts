@@ -6,15 +6,10 @@
  * module except as the return value.
  */
 import { randomInt } from "node:crypto";
+import { GENERATED_DEFAULT_LENGTH, GENERATED_MAX_LENGTH, GENERATED_MIN_LENGTH } from "../contract/rules";
 
 /** The Console's special characters: a generated password holds at least one. */
 export const CONSOLE_SPECIALS = "~!@#$%^&*()_+";
-/** Shortest generated password: the API's minimum. */
-export const GENERATED_MIN_LENGTH = 8;
-/** Longest generated password: the Console's maximum. */
-export const GENERATED_MAX_LENGTH = 20;
-/** Length of a generated password when `passwordLength` is left out. */
-export const GENERATED_DEFAULT_LENGTH = 20;
 
 const LOWER = "abcdefghijklmnopqrstuvwxyz";
 const UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";

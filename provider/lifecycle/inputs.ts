@@ -5,17 +5,13 @@
  * name the property and the rule, never the value.
  */
 import type { z } from "zod";
-import type { CredentialInputs, SchemaKit } from "../contract/table";
+import type { SchemaKit } from "../contract/columns";
+import type { CredentialInputs } from "../contract/table";
 import { applyDefaults, INPUT_NAMES, inputRows, VOBIZ_SET_NAMES } from "../contract/fields";
 import { passwordModeFailures } from "./passwordModes";
-import { loadZod } from "../api/schemas";
+import { loadZod } from "../common/zod";
+import type { InputFailure } from "./checkFailures";
 import { UNKNOWN } from "../contract/unknown";
-
-/** A check failure in the engine's shape. */
-export interface InputFailure {
-  property: string;
-  reason: string;
-}
 
 /** The resource's input schema: one key per input row, unknown sentinels allowed everywhere. */
 function buildInputSchema(zod: SchemaKit["z"]) {

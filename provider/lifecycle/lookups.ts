@@ -1,35 +1,19 @@
 /**
- * The look-ups (`getCredential`, `getCredentials`) as every engine adapter serves them: what a
- * look-up returns for a live credential (never a password), which credentials it selects, and
- * the error for a username the account does not have. Where the list comes from (one scan per
- * connection) is the caller's: the dynamic adapter runs them in the program's process, the
- * plugin in the provider's. Its arguments are also stated as data (`LOOKUP_ARGS`) for the
- * package schema.
+ * The look-ups' core (what Terraform calls data sources): reading credentials a stack does not
+ * manage, by username or all of them (optionally filtered by a username pattern and `enabled`),
+ * from one list of the account. What a look-up returns of each credential is the contract's
+ * (contract/wire.ts `lookupFields`): everything the API tells, never a password. Both engine
+ * adapters call these: the dynamic adapter's `getCredential`/`getCredentials` in the program, the
+ * plugin's `invoke`.
  */
-import type { Credential } from "../api/schemas";
 import { VobizError } from "../common/errors";
-import type { FieldName } from "../contract/table";
-import type { InputFailure } from "./inputs";
-import { usernameMatcher } from "../onboard/declarations";
+import type { InputFailure } from "./checkFailures";
+import { lookupFields, type Credential, type LookupFields } from "../contract/wire";
 
 /** A credential as a look-up returns it: everything Vobiz tells about it, never a password. */
-export interface CredentialInfo {
+export interface CredentialInfo extends LookupFields {
   /** Vobiz's id of the credential (a UUID). */
   id: string;
-  /** The SIP username. */
-  username: string;
-  /** Whether the credential can authenticate. */
-  enabled: boolean;
-  /** Free text shown in the Vobiz console; absent when none (or when the API does not return it). */
-  description?: string;
-  /** The SIP digest realm a device must present, when the API returns it. */
-  realm?: string;
-  /** The Vobiz account (Auth ID) the credential lives on. */
-  accountId: string;
-  /** When Vobiz created the credential (ISO 8601 UTC), when the API returns it. */
-  createdAt?: string;
-  /** When Vobiz last changed the credential (ISO 8601 UTC), when the API returns it. */
-  updatedAt?: string;
 }
 
 /** Arguments of `getCredential`. */
@@ -46,25 +30,63 @@ export interface GetCredentialsArgs {
   enabled?: boolean;
 }
 
-/** The fields of a {@link CredentialInfo} besides `id`: every one is a field of the contract. */
-type InfoFieldName =
-  Exclude<keyof CredentialInfo, "id"> extends FieldName ? Exclude<keyof CredentialInfo, "id"> : never;
-
 /**
- * The fields of {@link CredentialInfo} besides `id`, as data (for the package schema): each is a
- * field of the contract (its type and doc are the row's), and whether a look-up always returns it.
+ * A username filter: `*` matches any run of characters, `?` one character; several patterns
+ * separated by commas select a username matching any of them. Case-sensitive, like usernames.
  */
-export const CREDENTIAL_INFO_FIELDS = {
-  username: { required: true },
-  enabled: { required: true },
-  description: { required: false },
-  realm: { required: false },
-  accountId: { required: true },
-  createdAt: { required: false },
-  updatedAt: { required: false },
-} as const satisfies { readonly [K in InfoFieldName]: { required: boolean } };
+export function usernameMatcher(filter: string | undefined): (username: string) => boolean {
+  if (filter === undefined) return () => true;
+  const patterns = filter
+    .split(",")
+    .map((p) => p.trim())
+    .filter((p) => p !== "")
+    .map(
+      (p) =>
+        new RegExp(
+          `^${p
+            .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+            .replace(/\*/g, ".*")
+            .replace(/\?/g, ".")}$`,
+        ),
+    );
+  return (username) => patterns.some((re) => re.test(username));
+}
 
-/** One argument of a look-up, as data (for the package schema). */
+/** What a look-up returns of a live credential. */
+export function credentialInfo(c: Credential, authId: string): CredentialInfo {
+  return { id: c.id, ...lookupFields(c, authId) };
+}
+
+/** The credential with this username among `all`; a VobizError naming the account when none has it. */
+export function findCredential(
+  all: readonly Credential[],
+  authId: string,
+  args: GetCredentialArgs,
+): CredentialInfo {
+  const found = all.find((c) => c.username === args.username);
+  if (!found) {
+    throw new VobizError(
+      `getCredential: account ${authId} has no credential '${args.username}' ` +
+        `(${all.length} credential(s) on the account). Check the username and vobiz:authId / VOBIZ_AUTH_ID.`,
+    );
+  }
+  return credentialInfo(found, authId);
+}
+
+/** The credentials among `all` that match (sorted by username); `[]` when none match. */
+export function selectCredentials(
+  all: readonly Credential[],
+  authId: string,
+  args: GetCredentialsArgs,
+): CredentialInfo[] {
+  const matches = usernameMatcher(args.filter);
+  return all
+    .filter((c) => matches(c.username) && (args.enabled === undefined || c.enabled === args.enabled))
+    .sort((a, b) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0))
+    .map((c) => credentialInfo(c, authId));
+}
+
+/** One argument of a look-up, as data (for the package schema and untyped callers). */
 export interface LookupArg {
   readonly type: "string" | "boolean";
   readonly required: boolean;
@@ -107,46 +129,6 @@ export const LOOKUPS = {
 
 /** The name of a look-up. */
 export type LookupName = keyof typeof LOOKUPS;
-
-/** What a look-up returns for one live credential. */
-export function credentialInfo(c: Credential, authId: string): CredentialInfo {
-  const out: CredentialInfo = {
-    id: c.id,
-    username: c.username,
-    enabled: c.enabled,
-    accountId: c.accountId ?? authId,
-  };
-  if (c.description) out.description = c.description;
-  if (c.realm) out.realm = c.realm;
-  if (c.createdAt) out.createdAt = c.createdAt;
-  if (c.updatedAt) out.updatedAt = c.updatedAt;
-  return out;
-}
-
-/** `getCredential`: the credential with this username, or a VobizError naming it and the account. */
-export function findCredential(all: Credential[], args: GetCredentialArgs, authId: string): CredentialInfo {
-  const found = all.find((c) => c.username === args.username);
-  if (!found) {
-    throw new VobizError(
-      `getCredential: account ${authId} has no credential '${args.username}' ` +
-        `(${all.length} credential(s) on the account). Check the username and vobiz:authId / VOBIZ_AUTH_ID.`,
-    );
-  }
-  return credentialInfo(found, authId);
-}
-
-/** `getCredentials`: the matching credentials, sorted by username; `[]` when none match. */
-export function selectCredentials(
-  all: Credential[],
-  args: GetCredentialsArgs,
-  authId: string,
-): CredentialInfo[] {
-  const matches = usernameMatcher(args.filter);
-  return all
-    .filter((c) => matches(c.username) && (args.enabled === undefined || c.enabled === args.enabled))
-    .sort((a, b) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0))
-    .map((c) => credentialInfo(c, authId));
-}
 
 const TYPE_RULES: Record<LookupArg["type"], { test: (v: unknown) => boolean; reason: string }> = {
   string: { test: (v) => typeof v === "string", reason: "must be a string" },

@@ -4,36 +4,44 @@
  * contract; talking to Vobiz is the client's job, and the engine's quirks are provider.ts's.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
+import type { VobizClient } from "../api/client";
+import type { VobizClientOptions } from "../api/options";
+import { VobizConfigError, VobizConflictError, VobizError, VobizNotFoundError } from "../common/errors";
+import { fieldChanges } from "../contract/fields";
+import type { CredentialInputs, CredentialOutputs } from "../contract/table";
+import { containsUnknown } from "../contract/unknown";
+import {
+  changedFieldsPatch,
+  FOLLOW_UP_NAMES,
+  patchToMatch,
+  type Credential,
+  type CredentialPatch,
+} from "../contract/wire";
+import type { ConfigSource } from "../settings/settings";
 import {
   adoptKeepingPassword,
+  adoptSettingPassword,
   declaresPassword,
   findForAdoption,
   keepsPassword,
   missingUsernameMessage,
   PASSWORD_AT_ADOPTION_MESSAGE,
 } from "./adoption";
-import type { CredentialPatch, VobizClient, VobizClientOptions } from "../api/client";
-import type { ConfigSource } from "../settings/settings";
+import type { InputFailure } from "./checkFailures";
 import { createClientCache } from "./clients";
-import type { CredentialInputs, CredentialOutputs, InputName } from "../contract/table";
-import { VobizConfigError, VobizConflictError, VobizError, VobizNotFoundError } from "../common/errors";
-import { fieldChanges } from "../contract/fields";
-import { parseCredentialInputs, type InputFailure } from "./inputs";
+import { parseCredentialInputs } from "./inputs";
 import { partialCreateProperties, VobizPartialCreateError } from "./partialCreate";
 import { passwordToSend } from "./passwordModes";
 import { passwordWillBeSent, resolvePassword, type PasswordSourceContext } from "./passwordSource";
 import {
   assertCanRotate,
   isGenerated,
-  providerNow,
   rotationFailed,
+  sendsPassword,
   withPasswordOutputs,
   withRotation,
 } from "./rotation";
-import { normaliseDescription } from "../contract/rules";
-import type { Credential } from "../api/schemas";
 import { credentialFromOutputs, inputsFromLive, outputsOf } from "./state";
-import { containsUnknown } from "../contract/unknown";
 import {
   findCredential,
   selectCredentials,
@@ -48,7 +56,7 @@ export interface CredentialProviderOptions {
   clientOptions?: Partial<VobizClientOptions>;
   /** Environment for `VOBIZ_*` and `passwordFrom: { env }`; defaults to `process.env`. */
   env?: NodeJS.ProcessEnv;
-  /** The provider's clock for password ages, in ms; defaults to `VOBIZ_NOW` or the system clock. */
+  /** The provider's clock for password ages, in ms; defaults to the system clock (tests inject theirs). */
   now?: () => number;
 }
 
@@ -84,25 +92,6 @@ export interface CredentialLookups {
   getCredentials(args: GetCredentialsArgs): Promise<CredentialInfo[]>;
 }
 
-/** How `update` puts each changed input into the PUT body; `null` for inputs that do not update in place. */
-export const UPDATE_PATCHERS: Record<
-  InputName,
-  ((patch: CredentialPatch, news: CredentialInputs, password: () => string) => void) | null
-> = {
-  username: null, // replaces
-  // Dropping the password source (adoptExisting: "keepPassword") sends nothing: the live one stays.
-  password: (patch, news, password) => declaresPassword(news) && (patch.password = password()),
-  passwordFrom: (patch, news, password) => declaresPassword(news) && (patch.password = password()),
-  passwordVersion: (patch, news, password) => declaresPassword(news) && (patch.password = password()),
-  generatePassword: (patch, news, password) => declaresPassword(news) && (patch.password = password()),
-  passwordLength: (patch, news, password) => declaresPassword(news) && (patch.password = password()),
-  rotationTriggers: (patch, news, password) => declaresPassword(news) && (patch.password = password()),
-  rotateAfter: () => undefined, // state only; an expired age rotates (rotation.ts)
-  enabled: (patch, news) => (patch.enabled = news.enabled),
-  description: (patch, news) => (patch.description = normaliseDescription(news.description) ?? ""),
-  adoptExisting: null, // no API effect after create
-};
-
 /**
  * Creates a VobizCredential provider with its own configuration and client cache: the provider
  * factory for tests and custom tuning (`clientOptions`, `env`).
@@ -114,7 +103,7 @@ export function createCredentialProvider(
   const context: PasswordSourceContext = { config: () => stackConfig, env: () => options.env ?? process.env };
   const client = createClientCache({ ...context, clientOptions: options.clientOptions });
   const password = (inputs: CredentialInputs) => resolvePassword(inputs, context);
-  const now = options.now ?? (() => providerNow(context.env()));
+  const now = options.now ?? Date.now;
 
   /** Refuses to act on a credential that lives on another account than the configured one. */
   function assertSameAccount(c: VobizClient, props: Partial<CredentialOutputs>, id: string, action: string) {
@@ -215,17 +204,13 @@ export function createCredentialProvider(
         created = await c.createCredential({ username: inputs.username, password: pw });
       } catch (e) {
         if (e instanceof VobizConflictError && inputs.adoptExisting) {
-          const adopted = await adopt(c, inputs, pw);
+          const adopted = await adoptSettingPassword(c, inputs, pw);
           return { id: adopted.id, outs: stamp(outputsOf(inputs, adopted, c.authId)) };
         }
         throw e;
       }
-      // Create sends only username and password (vobiz-api.md, item 3): the rest is one PUT.
-      const patch: CredentialPatch = {};
-      if (inputs.enabled === false && created.enabled !== false) patch.enabled = false;
-      if (inputs.description !== undefined && inputs.description !== (created.description ?? "")) {
-        patch.description = inputs.description;
-      }
+      // Create sends only what its body may carry (vobiz-api.md, item 3): the rest is one PUT.
+      const patch = patchToMatch(inputs, created, { followUpOnly: true });
       if (Object.keys(patch).length > 0) {
         try {
           created = await c.updateCredential(created.id, patch);
@@ -251,16 +236,14 @@ export function createCredentialProvider(
     async update(id, olds, news) {
       const c = client();
       assertSameAccount(c, olds, id, "update");
-      const patch: CredentialPatch = {};
       const nowMs = now();
       const updates = withRotation(fieldChanges(olds, news).updates, olds, news, nowMs);
       assertCanRotate(news.username, updates, news);
-      const newPassword = () => (patch.password ??= passwordToSend(news, context));
-      for (const name of updates) {
-        // `passwordSetAt` stands for "older than rotateAfter" (rotation.ts): a new password too.
-        if (name === "passwordSetAt") newPassword();
-        else UPDATE_PATCHERS[name as InputName]?.(patch, news, newPassword);
-      }
+      // The fields that update in place, by their wire mapping; a rotation (a changed password
+      // input, a trigger, the age) sends the password again, unless the program declares none
+      // (adoptExisting: "keepPassword" after the source was dropped: the live one stays).
+      const patch: CredentialPatch = changedFieldsPatch(updates, news);
+      if (sendsPassword(updates) && declaresPassword(news)) patch.password = passwordToSend(news, context);
       const sent = patch.password;
       if (Object.keys(patch).length === 0) {
         const outs = outputsOf(news, credentialFromOutputs(id, olds), c.authId);
@@ -288,32 +271,14 @@ export function createCredentialProvider(
 
     async getCredential(args) {
       const c = client();
-      return findCredential(await c.listAllCredentials(), args, c.authId);
+      return findCredential(await c.listAllCredentials(), c.authId, args);
     },
 
     async getCredentials(args) {
       const c = client();
-      return selectCredentials(await c.listAllCredentials(), args, c.authId);
+      return selectCredentials(await c.listAllCredentials(), c.authId, args);
     },
   };
-}
-
-/** Takes over the existing credential of the same username: one PUT sets what the program declares. */
-async function adopt(c: VobizClient, inputs: CredentialInputs, password: string): Promise<Credential> {
-  const existing = await c.findCredentialByUsername(inputs.username, { fresh: true });
-  if (!existing) {
-    throw new VobizConfigError(
-      `Vobiz reported username '${inputs.username}' as taken, but no credential with that username is ` +
-        "visible to this account. Check vobiz:authId, then run `pulumi up` again.",
-    );
-  }
-  const patch: CredentialPatch = { password };
-  if (existing.enabled !== inputs.enabled) patch.enabled = inputs.enabled;
-  const wanted = inputs.description ?? "";
-  if (existing.description !== undefined ? existing.description !== wanted : wanted !== "") {
-    patch.description = wanted;
-  }
-  return c.updateCredential(existing.id, patch);
 }
 
 /**
@@ -338,17 +303,20 @@ async function rollBack(
       return new VobizPartialCreateError(
         `Created Vobiz credential '${created.username}' (id ${created.id}) but could not apply enabled/description: ` +
           `${why} Deleting it again also failed: ${how} Pulumi keeps it in the stack as not yet initialised: ` +
-          "run `pulumi up` again to apply enabled/description (or `pulumi destroy` to delete it).",
+          `run \`pulumi up\` again to apply ${FOLLOW_UP} (or \`pulumi destroy\` to delete it).`,
         created.id,
         partialCreateProperties(inputs, created, c.authId),
       );
     }
   }
   return new VobizError(
-    `Could not apply enabled/description to the new Vobiz credential '${created.username}', so it was deleted ` +
+    `Could not apply ${FOLLOW_UP} to the new Vobiz credential '${created.username}', so it was deleted ` +
       `again and nothing was left behind: ${why}`,
   );
 }
+
+/** The fields a create's follow-up PUT applies, for messages (`enabled/description`). */
+const FOLLOW_UP = FOLLOW_UP_NAMES.join("/");
 
 /** The provider instance the resource class uses (through the serialized provider). */
 export const vobizCredentialProvider: VobizCredentialProvider = createCredentialProvider();

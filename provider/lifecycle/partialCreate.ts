@@ -9,12 +9,13 @@
  */
 import type { CredentialInputs, CredentialOutputs } from "../contract/table";
 import { VobizError } from "../common/errors";
-import type { Credential } from "../api/schemas";
+import { declarationAsCreated, type Credential } from "../contract/wire";
 import { outputsOf } from "./state";
 
 /**
  * The state of a credential Vobiz created but the provider could not finish: what is live
- * (`enabled` and `description` as created, so the next update applies the declared ones), the
+ * (the follow-up fields, e.g. `enabled` and `description`, as created, so the next update applies
+ * the declared ones), the
  * username, and in the write-only mode the password's source and version (references, not
  * secrets: the next update does not read the source again). A `password` is left out: an error
  * never holds a secret, and the host sends these properties as they are, with no secret marking.
@@ -26,10 +27,8 @@ export function partialCreateProperties(
   created: Credential,
   authId: string,
 ): CredentialOutputs {
-  const asCreated: CredentialInputs = { ...inputs, enabled: created.enabled };
-  if (created.description) asCreated.description = created.description;
-  else delete asCreated.description;
-  const outs = outputsOf(asCreated, created, authId);
+  const asCreated = declarationAsCreated(inputs as unknown as Record<string, unknown>, created);
+  const outs = outputsOf(asCreated as unknown as CredentialInputs, created, authId);
   delete outs.password;
   return outs;
 }

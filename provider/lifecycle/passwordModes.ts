@@ -8,7 +8,7 @@
  */
 import { KEEP_PASSWORD, type CredentialInputs } from "../contract/table";
 import { generatePassword } from "./generatedPassword";
-import type { InputFailure } from "./inputs";
+import type { InputFailure } from "./checkFailures";
 import { resolvePassword, type PasswordSourceContext } from "./passwordSource";
 import { isUnknown } from "../contract/unknown";
 

@@ -6,23 +6,20 @@
 import type { CredentialInputs, PasswordSource } from "../contract/table";
 import type { ConfigSource } from "../settings/settings";
 import { VobizConfigError } from "../common/errors";
-import { fieldChanges } from "../contract/fields";
+import { changeKind, fieldChanges } from "../contract/fields";
 import { characterCount, PASSWORD_MIN_LENGTH } from "../contract/rules";
-
-/** The inputs whose change makes an update send the password (a new value, source or version). */
-const PASSWORD_INPUTS: readonly string[] = ["password", "passwordFrom", "passwordVersion"];
 
 /**
  * Whether the plan that `check(olds, news)` precedes sends the password, so `check` must read
  * the source: a create (no old inputs, or a change that replaces the credential) or a rotation
- * (a changed password, source or version). Otherwise the source is not read at all, so a
+ * (a change of an input whose row rotates: the password, its source or version, a trigger). Otherwise the source is not read at all, so a
  * preview without the secret (a pull-request job) works when nothing is created or rotated.
  */
 export function passwordWillBeSent(olds: Record<string, unknown>, news: CredentialInputs): boolean {
   const old = Object.keys(olds).filter((k) => k !== "__provider");
   if (old.length === 0) return true;
   const { replaces, updates } = fieldChanges(olds, news);
-  return replaces.length > 0 || updates.some((name) => PASSWORD_INPUTS.includes(name));
+  return replaces.length > 0 || updates.some((name) => changeKind(name) === "rotate");
 }
 
 /** Where sources are read from, at call time. */

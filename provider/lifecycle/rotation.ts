@@ -1,52 +1,15 @@
 /**
  * Rotation: when a credential's password is set again, and what state records about it. It owns
  * the triggers (`rotationTriggers`, a map whose change rotates; `rotateAfter`, an age counted
- * from the `passwordSetAt` output), the provider's clock (`VOBIZ_NOW` moves it, for tests and
- * dry runs), the password outputs after a write (the generated value, `passwordSetAt`), and the
+ * from the `passwordSetAt` output), which changes send the password again, the password outputs after a write (the generated value, `passwordSetAt`), and the
  * next step a failed rotation states. It never calls the API and never sees a password's value
  * except to copy it into the outputs.
  */
-import type { Input } from "@pulumi/pulumi";
 import type { CredentialInputs, CredentialOutputs, FieldName } from "../contract/table";
 import { VobizConfigError } from "../common/errors";
+import { changeKind } from "../contract/fields";
+import { durationMs } from "../contract/rules";
 import { isUnknown } from "../contract/unknown";
-
-/** A `rotationTriggers` map: any change of a key or value rotates the password. */
-export type RotationTriggers = Record<string, Input<string | number | boolean>>;
-
-/** `rotateAfter`: a whole number (at most 6 digits) and a unit, e.g. `90d`. */
-export const ROTATE_AFTER_PATTERN = /^[1-9][0-9]{0,5}[smhdw]$/;
-
-const UNIT_MS: Record<string, number> = { s: 1e3, m: 60e3, h: 3600e3, d: 86_400e3, w: 604_800e3 };
-
-/** Milliseconds of a `rotateAfter` duration, or undefined when it is not one. */
-export function durationMs(text: string): number | undefined {
-  if (!ROTATE_AFTER_PATTERN.test(text)) return undefined;
-  return Number(text.slice(0, -1)) * UNIT_MS[text.slice(-1)];
-}
-
-/** `rotationTriggers` as diff compares it: keys sorted, an empty map the same as none. */
-export function normaliseTriggers(value: unknown): RotationTriggers | undefined {
-  if (value === null || value === undefined) return undefined;
-  if (typeof value !== "object" || Array.isArray(value)) return value as RotationTriggers; // the schema rejects it
-  const keys = Object.keys(value).sort();
-  if (keys.length === 0) return undefined;
-  return Object.fromEntries(keys.map((k) => [k, (value as Record<string, unknown>)[k]])) as RotationTriggers;
-}
-
-/** The environment variable that sets the provider's clock (ISO 8601), for tests and dry runs. */
-export const NOW_ENV = "VOBIZ_NOW";
-
-/** The provider's time in ms: `VOBIZ_NOW` when set, else the system clock. */
-export function providerNow(env: NodeJS.ProcessEnv): number {
-  const set = env[NOW_ENV];
-  if (set === undefined || set === "") return Date.now();
-  const ms = Date.parse(set);
-  if (Number.isNaN(ms)) {
-    throw new VobizConfigError(`${NOW_ENV} must be an ISO 8601 time such as 2027-01-31T00:00:00Z, or unset.`);
-  }
-  return ms;
-}
 
 /**
  * Whether the password is older than `rotateAfter`. Its age counts from `passwordSetAt`, or,
@@ -91,9 +54,18 @@ export function withRotation(
 /** Changes that only ask for a new password, without saying which (a trigger or the age). */
 const ROTATION_ONLY: readonly FieldName[] = ["rotationTriggers", "passwordSetAt"];
 
-/** Whether the changes make `update` set the password again. */
+/** Whether the changes only ask for a new password (a trigger or the age), without giving one. */
 export function rotates(updates: readonly FieldName[]): boolean {
   return updates.some((name) => ROTATION_ONLY.includes(name));
+}
+
+/**
+ * Whether the changes make `update` send the password again: a change of an input whose row
+ * rotates (the password, its source or version, the mode, the length, a trigger), or the age
+ * (`passwordSetAt` stands for "older than rotateAfter").
+ */
+export function sendsPassword(updates: readonly FieldName[]): boolean {
+  return updates.some((name) => name === "passwordSetAt" || changeKind(name) === "rotate");
 }
 
 /**

@@ -1,42 +1,32 @@
 /**
  * What a VobizCredential's state holds, and how it maps to and from a live Vobiz credential: the
  * outputs written after create, read and update, the inputs that describe a credential read back
- * (keeping what Vobiz cannot return, the password), and the credential a state describes.
+ * (keeping what Vobiz cannot return, the password), and the credential a state describes. The
+ * field-by-field mapping is the contract's (contract/wire.ts).
  */
+import { applyDefaults, INPUT_NAMES, rowOf } from "../contract/fields";
 import type { CredentialInputs, CredentialOutputs } from "../contract/table";
-import { applyDefaults, INPUT_NAMES } from "../contract/fields";
-import { normaliseDescription } from "../contract/rules";
-import type { Credential } from "../api/schemas";
+import { credentialFromState, declarationFromLive, outputsFromLive, type Credential } from "../contract/wire";
 
-/** The defined inputs among `values`, with the defaults `check` would fill in. */
+/** The defined inputs among `values`, normalised, with the defaults `check` would fill in. */
 function definedInputs(values: Partial<CredentialOutputs>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const name of INPUT_NAMES) if (values[name] !== undefined) out[name] = values[name];
+  for (const name of INPUT_NAMES) {
+    const row = rowOf(name);
+    const value = row.source === "input" && row.normalise ? row.normalise(values[name]) : values[name];
+    if (value !== undefined) out[name] = value;
+  }
   return applyDefaults(out);
 }
 
 /** The inputs that describe the live credential, keeping what Vobiz cannot return (the password). */
 export function inputsFromLive(state: Partial<CredentialOutputs>, live: Credential): CredentialInputs {
-  const inputs = definedInputs(state);
-  inputs.username = live.username;
-  inputs.enabled = live.enabled;
-  // Newer API responses omit the description: then keep the last known one.
-  const description = normaliseDescription(
-    live.description !== undefined ? live.description : state.description,
-  );
-  if (description !== undefined) inputs.description = description;
-  else delete inputs.description;
-  return inputs as unknown as CredentialInputs;
+  return declarationFromLive(definedInputs(state), live) as unknown as CredentialInputs;
 }
 
 /** The credential a state describes (for an update that sends nothing). */
 export function credentialFromOutputs(id: string, o: Partial<CredentialOutputs>): Credential {
-  const c: Credential = { id, username: o.username ?? "", enabled: o.enabled ?? true };
-  if (o.realm) c.realm = o.realm;
-  if (o.accountId) c.accountId = o.accountId;
-  if (o.createdAt) c.createdAt = o.createdAt;
-  if (o.updatedAt) c.updatedAt = o.updatedAt;
-  return c;
+  return credentialFromState(id, o as Record<string, unknown>);
 }
 
 /**
@@ -49,18 +39,7 @@ export function outputsOf(
   authId: string,
   previous?: Partial<CredentialOutputs>,
 ): CredentialOutputs {
-  const outs = definedInputs(inputs) as unknown as CredentialOutputs;
-  outs.username = live.username || inputs.username;
-  outs.enabled = live.enabled;
-  const description = normaliseDescription(inputs.description);
-  if (description !== undefined) outs.description = description;
-  else delete outs.description;
-  const realm = live.realm ?? previous?.realm;
-  if (realm) outs.realm = realm;
-  outs.accountId = live.accountId ?? previous?.accountId ?? authId;
-  const createdAt = live.createdAt ?? previous?.createdAt;
-  if (createdAt) outs.createdAt = createdAt;
-  const updatedAt = live.updatedAt ?? previous?.updatedAt;
-  if (updatedAt) outs.updatedAt = updatedAt;
-  return outs;
+  const outs = definedInputs(inputs);
+  outputsFromLive(outs, live, authId, previous as Record<string, unknown> | undefined);
+  return outs as unknown as CredentialOutputs;
 }

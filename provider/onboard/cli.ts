@@ -8,20 +8,31 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { resolveConnection, settingsFromEnv, type ResolvedConnection } from "../settings/settings";
+import {
+  findSetting,
+  flagSettings,
+  resolveSettings,
+  SETTINGS,
+  type ResolvedSettings,
+} from "../settings/settings";
 import { VobizError } from "../common/errors";
 import type { RetryOptions } from "../http/retry";
-import { renderFleetYaml, usernameMatcher } from "./declarations";
+import { usernameMatcher } from "../lifecycle/lookups";
+import { renderFleetYaml } from "./declarations";
 import { describeReport, firstContact } from "./firstContact";
 
 const USAGE = `Usage:
   vobiz-onboard [--out FILE] [--filter PATTERN] [--force]   write the fleet file for the account
   vobiz-onboard check                                       read-only first-contact check
 
-Connection (the same settings as the provider):
-  --auth-id ID        the account's Auth ID (default: VOBIZ_AUTH_ID)
-  --base-url URL      the API base URL (default: VOBIZ_BASE_URL, else https://api.vobiz.ai/api/v1)
-  The Auth Token is read from VOBIZ_AUTH_TOKEN only, so it never shows in a process list.
+Connection and client settings (the same as the provider's; a flag wins over the variable):
+${flagSettings()
+  .map(
+    ([, s]) =>
+      `  --${`${s.flag} VALUE`.padEnd(31)} ${s.doc} (default: ${s.env}${s.default !== undefined ? `, else ${String(s.default)}` : ""})`,
+  )
+  .join("\n")}
+  The Auth Token is read from ${SETTINGS.authToken.env} only, so it never shows in a process list.
 
 Options:
   --out FILE          where to write the YAML (default: credentials.yaml)
@@ -49,8 +60,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       args: argv,
       allowPositionals: true,
       options: {
-        "auth-id": { type: "string" },
-        "base-url": { type: "string" },
+        ...Object.fromEntries(flagSettings().map(([, s]) => [s.flag!, { type: "string" as const }])),
         out: { type: "string" },
         filter: { type: "string" },
         force: { type: "boolean" },
@@ -64,18 +74,19 @@ export async function main(argv: string[], io: Io): Promise<number> {
     if (positionals.length > 1 || (positionals[0] !== undefined && positionals[0] !== "check")) {
       throw new UsageError(`unknown command '${positionals.join(" ")}'; the only subcommand is 'check'`);
     }
-    const conn = resolveConnection(
-      { authId: values["auth-id"], baseUrl: values["base-url"] },
-      settingsFromEnv(io.env),
-    );
+    const flags = values as Record<string, string | undefined>;
+    const conn = resolveSettings({ flags, env: io.env });
+    // The CLI's quick retries, unless the user set a retry budget.
+    const retryWait = findSetting("maxRetryWait", { flags, env: io.env });
+    const retry = { ...CLI_RETRY, ...(retryWait !== undefined ? { maxElapsedMs: retryWait * 1000 } : {}) };
     if (positionals[0] === "check") {
       if (values.out !== undefined || values.filter !== undefined || values.force) {
         throw new UsageError("'check' writes nothing: --out, --filter and --force do not apply");
       }
-      io.out(describeReport(conn, await firstContact(conn, CLI_RETRY)));
+      io.out(describeReport(conn, await firstContact(conn, retry)));
       return 0;
     }
-    return await writeFleetFile(conn, values, io);
+    return await writeFleetFile(conn, retry, values, io);
   } catch (e) {
     if (e instanceof UsageError || (e instanceof TypeError && "code" in e)) {
       io.err(`vobiz-onboard: ${e.message}\n\n${USAGE}`);
@@ -90,7 +101,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
 }
 
 async function writeFleetFile(
-  conn: ResolvedConnection,
+  conn: ResolvedSettings,
+  retry: Partial<RetryOptions>,
   values: { out?: string; filter?: string; force?: boolean },
   io: Io,
 ): Promise<number> {
@@ -107,8 +119,11 @@ async function writeFleetFile(
     io.err(`vobiz-onboard: the directory of ${out} does not exist. Nothing was written.\n`);
     return 1;
   }
-  const { VobizClient } = await import("../api/client");
-  const client = new VobizClient({ ...conn, env: io.env, retry: CLI_RETRY });
+  const [{ VobizClient }, { optionsOf }] = await Promise.all([
+    import("../api/client"),
+    import("../api/options"),
+  ]);
+  const client = new VobizClient({ ...optionsOf(conn), env: io.env, retry });
   const all = await client.listAllCredentials();
   const matches = usernameMatcher(values.filter);
   const selected = all.filter((c) => matches(c.username));

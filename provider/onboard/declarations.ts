@@ -3,29 +3,7 @@
  * YAML file `examples/fleet` reads, one entry per credential that adopts it keeping its live
  * password. Never a password: the API cannot return one, and the file asks for none.
  */
-import type { Credential } from "../api/schemas";
-
-/**
- * A username filter: `*` matches any run of characters, `?` one character; several patterns
- * separated by commas select a username matching any of them. Case-sensitive, like usernames.
- */
-export function usernameMatcher(filter: string | undefined): (username: string) => boolean {
-  if (filter === undefined) return () => true;
-  const patterns = filter
-    .split(",")
-    .map((p) => p.trim())
-    .filter((p) => p !== "")
-    .map(
-      (p) =>
-        new RegExp(
-          `^${p
-            .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-            .replace(/\*/g, ".*")
-            .replace(/\?/g, ".")}$`,
-        ),
-    );
-  return (username) => patterns.some((re) => re.test(username));
-}
+import type { Credential } from "../contract/wire";
 
 /** A YAML scalar that always reads back as this exact string (a JSON string is a YAML one). */
 function yamlString(value: string): string {

@@ -5,11 +5,18 @@
  * can be read), and reports what it saw (statuses and request ids, never the token) with the
  * settings to use. It changes nothing on the account.
  */
-import { DEFAULT_ACCOUNT_PATH_SEGMENT, DEFAULT_CLIENT_TUNING } from "../api/client";
-import type { ResolvedConnection } from "../settings/settings";
+import {
+  ACCOUNT_PATH_SEGMENTS,
+  MAX_LIST_PAGE_SIZE,
+  SETTINGS,
+  settingLines,
+  type ResolvedSettings,
+  type SettingValues,
+} from "../settings/settings";
 import { VobizApiError, VobizAuthenticationError, VobizPermissionError } from "../common/errors";
 import type { RetryOptions } from "../http/retry";
-import { HttpTransport, type ApiResponse } from "../http/transport";
+import type { ApiResponse } from "../http/request";
+import { HttpTransport } from "../http/transport";
 
 /** One request the check sent and what came back. */
 export interface Observation {
@@ -34,18 +41,23 @@ export interface FirstContactReport {
   observations: Observation[];
 }
 
-const SEGMENTS = [DEFAULT_ACCOUNT_PATH_SEGMENT, "Account"] as const;
-const PROBE_PAGE = DEFAULT_CLIENT_TUNING.listPageSize;
+const PROBE_PAGE = MAX_LIST_PAGE_SIZE;
 
 /**
  * Runs the check. Throws the client's typed errors for what makes the account unusable (wrong
  * token, unreachable URL); every other answer is a finding.
  */
 export async function firstContact(
-  conn: ResolvedConnection,
+  conn: ResolvedSettings,
   retry?: Partial<RetryOptions>,
 ): Promise<FirstContactReport> {
-  const http = new HttpTransport({ ...conn, timeoutMs: DEFAULT_CLIENT_TUNING.timeoutMs, retry });
+  const http = new HttpTransport({
+    authId: conn.authId,
+    authToken: conn.authToken,
+    baseUrl: conn.baseUrl,
+    timeoutMs: conn.requestTimeout * 1000,
+    retry,
+  });
   const report: FirstContactReport = { singleGet: "unknown", observations: [] };
   const get = async (path: string, query?: Record<string, number>): Promise<ApiResponse | undefined> => {
     const q = query
@@ -65,7 +77,9 @@ export async function firstContact(
   };
 
   let first: ApiResponse | undefined;
-  for (const segment of SEGMENTS) {
+  // The configured segment first, then the other one.
+  const segments = [...ACCOUNT_PATH_SEGMENTS].sort((a) => (a === conn.accountPathSegment ? -1 : 0));
+  for (const segment of segments) {
     first = await get(`/${segment}/${encodeURIComponent(conn.authId)}/trunks/credentials`, {
       limit: 1,
       offset: 0,
@@ -112,7 +126,7 @@ function record(value: unknown): Record<string, unknown> | undefined {
 }
 
 /** The report as lines a person reads: what was seen, then the settings to use. */
-export function describeReport(conn: ResolvedConnection, r: FirstContactReport): string {
+export function describeReport(conn: ResolvedSettings, r: FirstContactReport): string {
   const lines = [
     `First contact with ${conn.baseUrl} as ${conn.authId} (GET requests only; nothing was changed):`,
   ];
@@ -133,20 +147,24 @@ export function describeReport(conn: ResolvedConnection, r: FirstContactReport):
     `  page-size cap:     ${r.pageSizeCap !== undefined ? r.pageSizeCap : `none seen up to ${PROBE_PAGE}`}`,
     `  single GET:        ${r.singleGet === "unknown" ? "unknown (no credential to read)" : r.singleGet}`,
     `  credentials:       ${r.credentials ?? "more than one page"}`,
-    "",
-    "Settings to use:",
-    `  vobiz:baseUrl / VOBIZ_BASE_URL = ${conn.baseUrl}`,
-    `  vobiz:authId / VOBIZ_AUTH_ID = ${conn.authId}`,
   );
-  const tuning: string[] = [];
-  if (r.accountPathSegment !== DEFAULT_ACCOUNT_PATH_SEGMENT) {
-    tuning.push(`accountPathSegment: "${r.accountPathSegment}"`);
-  }
-  if (r.pageSizeCap !== undefined) tuning.push(`listPageSize: ${r.pageSizeCap}`);
+  const settings: SettingValues = { authId: conn.authId, authToken: "(secret)", baseUrl: conn.baseUrl };
+  if (r.accountPathSegment !== SETTINGS.accountPathSegment.default)
+    settings.accountPathSegment = r.accountPathSegment;
+  if (r.pageSizeCap !== undefined && r.pageSizeCap < conn.listPageSize) settings.listPageSize = r.pageSizeCap;
+  const { config, env } = settingLines(settings);
   lines.push(
-    tuning.length === 0
-      ? "  the client's defaults fit (list totals of either name and a missing total are both read; reads never need the single GET)."
-      : `  client options (createCredentialProvider({ clientOptions: { ${tuning.join(", ")} } })); please report this in an issue so the default can follow the live API.`,
+    "",
+    "Settings to use, in the stack (for `pulumi preview` / `pulumi up`):",
+    ...config.map((l) => `  ${l}`),
+    "or in the environment (CI, vobiz-onboard; stack config wins over these):",
+    ...env.map((l) => `  ${l}`),
+    "Not settings: list totals of either name (or none) are read as they come, and reads never need the single GET.",
   );
+  if (settings.accountPathSegment !== undefined || settings.listPageSize !== undefined) {
+    lines.push(
+      "This API differs from the documented defaults: please report it in an issue so the default can follow the live API.",
+    );
+  }
   return `${lines.join("\n")}\n`;
 }

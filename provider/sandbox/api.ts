@@ -8,7 +8,14 @@ import type { RouteMatch, RouteName } from "./routes";
 import { API_BASE_PATH } from "./routes";
 import type { CredentialRecord, Store } from "./store";
 import type { SandboxSwitches } from "./switches";
-import { parseJsonObject, parseListQuery, validateCreate, validateUpdate } from "./validation";
+import {
+  parseJsonObject,
+  parseListQuery,
+  TEXT_FIELD_NAMES,
+  validateCreate,
+  validateUpdate,
+  type TextValues,
+} from "./validation";
 
 /** The literal the API returns in place of a password (the sandbox's own copy of the documented value). */
 export const SANDBOX_REDACTED_PASSWORD = "<redacted>";
@@ -19,14 +26,12 @@ export const SANDBOX_REDACTED_PASSWORD = "<redacted>";
  */
 export const REALM_DOMAIN = "sip.vobiz.ai";
 
-/** A credential as the API returns it. */
-export interface CredentialObject {
+/** A credential as the API returns it (with each text field once it was set). */
+export interface CredentialObject extends TextValues {
   /** UUID v4. */
   id: string;
   username: string;
   enabled: boolean;
-  /** Present once a description was set (unless the `returnDescription` switch is off). */
-  description?: string;
   /** The account's auth id. */
   account_id: string;
   /** `{account_id}.sip.vobiz.ai`, the account id in its own case. */
@@ -80,7 +85,11 @@ export function presentCredential(
     created_at: new Date(c.createdAt).toISOString(),
     updated_at: new Date(c.updatedAt).toISOString(),
   };
-  if (switches.returnDescription && c.description !== undefined) out.description = c.description;
+  for (const field of TEXT_FIELD_NAMES) {
+    // The `returnDescription` switch emulates the API generations that never return a description.
+    if (field === "description" && !switches.returnDescription) continue;
+    if (c[field] !== undefined) out[field] = c[field];
+  }
   if (switches.redactedPassword) out.password = SANDBOX_REDACTED_PASSWORD;
   return out;
 }

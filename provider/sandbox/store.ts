@@ -10,16 +10,17 @@ import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node
 import { dirname } from "node:path";
 import { ERROR_CODES, SandboxError } from "./errors";
 import { fingerprint, hashSecret, isSecretHash, verifySecret } from "./secrets";
-import type { ConsolePatch, CreateInput } from "./validation";
+import { TEXT_FIELD_NAMES, type ConsolePatch, type CreateInput, type TextValues } from "./validation";
 
-/** A stored credential. Timestamps are epoch milliseconds. */
-export interface CredentialRecord {
+/**
+ * A stored credential. Timestamps are epoch milliseconds. Each text field (`description`, ...) is
+ * undefined until it was set once.
+ */
+export interface CredentialRecord extends TextValues {
   readonly id: string;
   readonly accountId: string;
   readonly username: string;
   enabled: boolean;
-  /** Undefined until a description was set once. */
-  description?: string;
   passwordHash: string;
   /** Out-of-band flag: "in use by active calls" (delete answers 409). */
   inUse: boolean;
@@ -43,17 +44,35 @@ interface DataFile {
   accounts: {
     authId: string;
     tokenHash: string;
-    credentials: {
+    credentials: (TextValues & {
       id: string;
       username: string;
       enabled: boolean;
-      description?: string;
       passwordHash: string;
       inUse: boolean;
       createdAt: string;
       updatedAt: string;
-    }[];
+    })[];
   }[];
+}
+
+/** Copies the text fields `from` sets; whether any was set. */
+function copyTexts(from: TextValues, into: TextValues): boolean {
+  let any = false;
+  for (const field of TEXT_FIELD_NAMES) {
+    if (from[field] !== undefined) {
+      into[field] = from[field];
+      any = true;
+    }
+  }
+  return any;
+}
+
+/** The text fields of a record (or a data file entry) that are strings. */
+function texts(c: TextValues): TextValues {
+  const out: TextValues = {};
+  for (const field of TEXT_FIELD_NAMES) if (typeof c[field] === "string") out[field] = c[field];
+  return out;
 }
 
 /** Sort order of lists: `created_at`, then `id`, so pages are stable. */
@@ -134,22 +153,22 @@ export class Store {
       createdAt: now,
       updatedAt: now,
     };
-    if (input.description !== undefined) record.description = input.description;
+    copyTexts(input, record);
     account.credentials.set(record.id, record);
     this.save();
     return record;
   }
 
   /**
-   * Changes the given fields. Any change of `password`, `enabled` or `description` moves
+   * Changes the given fields. Any change of `password`, `enabled` or a text field moves
    * `updatedAt` strictly forward, even within the same millisecond.
    */
   updateCredential(authId: string, id: string, patch: ConsolePatch): Readonly<CredentialRecord> {
     const record = this.mutable(authId, id);
     if (patch.password !== undefined) record.passwordHash = hashSecret(patch.password);
     if (patch.enabled !== undefined) record.enabled = patch.enabled;
-    if (patch.description !== undefined) record.description = patch.description;
-    if (patch.password !== undefined || patch.enabled !== undefined || patch.description !== undefined) {
+    const textsChanged = copyTexts(patch, record);
+    if (patch.password !== undefined || patch.enabled !== undefined || textsChanged) {
       record.updatedAt = Math.max(Date.now(), record.updatedAt + 1);
     }
     if (patch.inUse !== undefined) record.inUse = patch.inUse;
@@ -208,7 +227,7 @@ export class Store {
           id: c.id,
           username: c.username,
           enabled: c.enabled,
-          ...(c.description !== undefined ? { description: c.description } : {}),
+          ...texts(c),
           passwordHash: c.passwordHash,
           inUse: c.inUse,
           createdAt: new Date(c.createdAt).toISOString(),
@@ -271,7 +290,7 @@ export class Store {
           accountId: a.authId,
           username: c.username,
           enabled: c.enabled,
-          ...(typeof c.description === "string" ? { description: c.description } : {}),
+          ...texts(c),
           passwordHash: c.passwordHash,
           inUse: c.inUse === true,
           createdAt,

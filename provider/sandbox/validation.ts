@@ -20,6 +20,22 @@ export const USERNAME_MAX_LENGTH = 255;
 export const SANDBOX_PASSWORD_MIN_LENGTH = 8;
 /** No maximum is documented; the sandbox picks this one. */
 export const DESCRIPTION_MAX_LENGTH = 1024;
+
+/**
+ * The optional text fields a credential stores, with the sandbox's rule for each: the field rules
+ * a new optional text field of the API needs (the store keeps it, the API returns it, create takes
+ * it only with `createAcceptsExtraFields`, update always; a non-string or an over-long value is a
+ * 422 naming the field).
+ */
+export const TEXT_FIELDS = {
+  description: { maxLength: DESCRIPTION_MAX_LENGTH },
+} as const;
+/** The name of an optional text field. */
+export type TextField = keyof typeof TEXT_FIELDS;
+/** The optional text fields, in order. */
+export const TEXT_FIELD_NAMES = Object.keys(TEXT_FIELDS) as TextField[];
+/** Values of the optional text fields. */
+export type TextValues = { [K in TextField]?: string };
 /** Default `limit` of the list endpoint. */
 export const LIST_DEFAULT_LIMIT = 20;
 /** Largest `limit` of the list endpoint; larger values are clamped to it (not rejected). */
@@ -30,18 +46,16 @@ export const AUTH_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 export const AUTH_TOKEN_MAX_LENGTH = 256;
 
 /** Fields of a create request. */
-export interface CreateInput {
+export interface CreateInput extends TextValues {
   username: string;
   password: string;
   enabled?: boolean;
-  description?: string;
 }
 
 /** Fields of an update request; only the given ones change. */
-export interface UpdateInput {
+export interface UpdateInput extends TextValues {
   password?: string;
   enabled?: boolean;
-  description?: string;
 }
 
 /**
@@ -60,7 +74,7 @@ export interface FieldProblem {
   [detail: string]: unknown;
 }
 
-const UPDATABLE_FIELDS = ["password", "enabled", "description"] as const;
+const UPDATABLE_FIELDS = ["password", "enabled", ...TEXT_FIELD_NAMES] as const;
 
 /** Parses a request body as a JSON object, or throws the 400 the API answers with. */
 export function parseJsonObject(text: string): Record<string, unknown> {
@@ -85,29 +99,29 @@ export function asObject(value: unknown): Record<string, unknown> {
 }
 
 /**
- * Validates a create body. `acceptExtraFields` allows `enabled` and `description` besides
- * `username` and `password`; any other field is a 400 `UNKNOWN_FIELD`.
+ * Validates a create body. `acceptExtraFields` allows `enabled` and the text fields (e.g.
+ * `description`) besides `username` and `password`; any other field is a 400 `UNKNOWN_FIELD`.
  */
 export function validateCreate(body: Record<string, unknown>, acceptExtraFields: boolean): CreateInput {
   const allowed = acceptExtraFields
-    ? ["username", "password", "enabled", "description"]
+    ? ["username", "password", "enabled", ...TEXT_FIELD_NAMES]
     : ["username", "password"];
   rejectUnknownFields(body, allowed);
   const problems = [
     ...checkUsername(body.username),
     ...checkPassword(body.password, true),
     ...checkEnabled(body.enabled),
-    ...checkDescription(body.description),
+    ...checkTexts(body),
   ];
   throwIfProblems(problems);
   const input: CreateInput = { username: body.username as string, password: body.password as string };
   if (body.enabled !== undefined) input.enabled = body.enabled as boolean;
-  if (body.description !== undefined) input.description = body.description as string;
+  copyTexts(body, input);
   return input;
 }
 
 /**
- * Validates an update body: any non-empty subset of `password`, `enabled` and `description`.
+ * Validates an update body: any non-empty subset of `password`, `enabled` and the text fields.
  * `username` is immutable (400 `IMMUTABLE_FIELD`); other fields are 400 `UNKNOWN_FIELD`.
  * `extraFields` are further names the caller handles itself (e.g. the control API's `inUse`).
  */
@@ -133,12 +147,12 @@ export function validateUpdate(
   throwIfProblems([
     ...checkPassword(body.password, false),
     ...checkEnabled(body.enabled),
-    ...checkDescription(body.description),
+    ...checkTexts(body),
   ]);
   const input: UpdateInput = {};
   if (body.password !== undefined) input.password = body.password as string;
   if (body.enabled !== undefined) input.enabled = body.enabled as boolean;
-  if (body.description !== undefined) input.description = body.description as string;
+  copyTexts(body, input);
   return input;
 }
 
@@ -248,13 +262,18 @@ function checkEnabled(v: unknown): FieldProblem[] {
   return [{ field: "enabled", rule: "type", expected: "boolean" }];
 }
 
-function checkDescription(v: unknown): FieldProblem[] {
-  if (v === undefined) return [];
-  if (typeof v !== "string") return [{ field: "description", rule: "type", expected: "string" }];
-  if (length(v) > DESCRIPTION_MAX_LENGTH) {
-    return [{ field: "description", rule: "max_length", max: DESCRIPTION_MAX_LENGTH }];
-  }
-  return [];
+function checkTexts(body: Record<string, unknown>): FieldProblem[] {
+  return TEXT_FIELD_NAMES.flatMap((field): FieldProblem[] => {
+    const v = body[field];
+    if (v === undefined) return [];
+    if (typeof v !== "string") return [{ field, rule: "type", expected: "string" }];
+    const max = TEXT_FIELDS[field].maxLength;
+    return length(v) > max ? [{ field, rule: "max_length", max }] : [];
+  });
+}
+
+function copyTexts(body: Record<string, unknown>, into: TextValues): void {
+  for (const field of TEXT_FIELD_NAMES) if (body[field] !== undefined) into[field] = body[field] as string;
 }
 
 function parseNonNegativeInt(query: URLSearchParams, name: string, fallback: number, min: number): number {

@@ -17,7 +17,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { startSandbox, type Sandbox } from "../../provider/sandbox";
 import { createCredentialProvider } from "../../provider/lifecycle/operations";
-import { maskForEngine } from "../../provider/contract/masking";
+import { maskForEngine } from "../../provider/lifecycle/checkFailures";
 import { E2E_ROOT, ensureConsumer, installedPluginDir } from "../helpers/installedPackage";
 import {
   calls,

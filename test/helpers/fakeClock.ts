@@ -10,7 +10,7 @@
  * clock.advance(31_000);                // e.g. past a cache TTL
  * ```
  */
-import type { Clock } from "../../provider/http/transport";
+import type { Clock } from "../../provider/common/clock";
 
 /** 2030-01-01T00:00:00Z: the default start of every fake clock. */
 export const FAKE_EPOCH_MS = Date.UTC(2030, 0, 1, 0, 0, 0);

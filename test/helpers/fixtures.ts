@@ -5,7 +5,8 @@
  *
  * Nothing here talks to the network; pair it with `useNock()` from ./nock.
  */
-import { VobizClient, type VobizClientOptions } from "../../provider/api/client";
+import { VobizClient } from "../../provider/api/client";
+import type { VobizClientOptions } from "../../provider/api/options";
 import { fakeClock, FAKE_EPOCH_MS, type FakeClock } from "./fakeClock";
 
 /** Origin of the fake API (never resolvable: `.test` is a reserved TLD). */

@@ -9,7 +9,7 @@
  * await clock.advance(500); // runs every sleep due by then, in time order
  * ```
  */
-import type { Clock } from "../../provider/http/transport";
+import type { Clock } from "../../provider/common/clock";
 import { FAKE_EPOCH_MS } from "./fakeClock";
 
 export interface ManualClock extends Clock {

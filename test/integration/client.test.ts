@@ -6,7 +6,9 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { createServer } from "node:net";
-import { VobizClient, type VobizClientOptions } from "../../provider/api/client";
+import { VobizClient } from "../../provider/api/client";
+import type { VobizClientOptions } from "../../provider/api/options";
+import { HttpTransport } from "../../provider/http/transport";
 import {
   VobizAuthenticationError,
   VobizConflictError,
@@ -259,10 +261,24 @@ describe("errors", () => {
   test("403 on another account's path: VobizPermissionError", async () => {
     const otherToken = password("tok_");
     sandbox.accounts.add({ authId: "MA_OTHER", authToken: otherToken });
-    // The client always puts its own Auth ID in the path; a path segment that names the other
-    // account's list (the fragment hides the rest) aims it there with MA_INTEG's headers.
-    const misrouted = client({ accountPathSegment: "account/MA_OTHER/trunks/credentials#" });
-    const err = await failure(misrouted.listCredentialsPage());
+    // The client always puts its own Auth ID in the path (and its path segment setting accepts
+    // only `account` or `Account`), so the transport under it is aimed at the other account's list
+    // with MA_INTEG's headers, as a proxy rewriting paths would.
+    const transport = new HttpTransport({
+      baseUrl: sandbox.baseUrl,
+      authId: AUTH_ID,
+      authToken: TOKEN,
+      timeoutMs: 5_000,
+      retry: RETRY,
+    });
+    const err = await failure(
+      transport.send({
+        method: "GET",
+        path: "/account/MA_OTHER/trunks/credentials",
+        operation: "list",
+        retry: "idempotent",
+      }),
+    );
     expect(err).toBeInstanceOf(VobizPermissionError);
     expect(err).toMatchObject({ status: 403, code: "FORBIDDEN" });
     expect(err.message).toContain("vobiz:authId");

@@ -201,7 +201,7 @@ describe("vobiz-onboard check: read-only first contact under each behaviour swit
     [
       "the defaults",
       {},
-      [/list total field: {2}total\n/, /single GET: {8}yes\n/, /the client's defaults fit/],
+      [/list total field: {2}total\n/, /single GET: {8}yes\n/, /Not settings: list totals/],
     ],
     [
       "listTotalField=total_count",

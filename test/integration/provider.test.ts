@@ -5,7 +5,7 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { createCredentialProvider, type CredentialOutputs } from "../../provider/adapters/dynamic/engine";
-import type { CredentialInputs } from "../../provider/api/schemas";
+import type { CredentialInputs } from "../../provider/contract/table";
 import { VobizConfigError, VobizConflictError } from "../../provider/common/errors";
 import { type JournalEntry, type Sandbox } from "../../provider/sandbox";
 import { useIntegrationSandbox } from "../helpers/integrationSandbox";

@@ -5,7 +5,7 @@
  * the look-up finds created since the first attempt is taken with one PUT of the password (so it
  * certainly has the declared password) and returned.
  */
-import type { Credential } from "../../provider/api/client";
+import type { Credential } from "../../provider/contract/wire";
 import {
   VobizConflictError,
   VobizConnectionError,

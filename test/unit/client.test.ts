@@ -3,7 +3,7 @@
  * tolerant-but-strict parsing of every documented (and some undocumented) response shape.
  */
 import fc from "fast-check";
-import { VobizApiError, VobizResponseError } from "../../provider/common/errors";
+import { VobizApiError, VobizConfigError, VobizResponseError } from "../../provider/common/errors";
 import {
   apiPaths,
   credentialJson,
@@ -88,9 +88,8 @@ describe("list", () => {
   });
 
   it.each([0, 101, 2.5, Number.NaN])("refuses a page size of %p at construction", (listPageSize) => {
-    expect(() => makeClient({ listPageSize })).toThrow(
-      new RangeError("listPageSize must be a whole number from 1 to 100"),
-    );
+    expect(() => makeClient({ listPageSize })).toThrow(VobizConfigError);
+    expect(() => makeClient({ listPageSize })).toThrow("listPageSize must be a whole number from 1 to 100");
   });
 });
 

@@ -1,9 +1,9 @@
 /**
- * The provider's connection settings and client cache (provider/connection.ts): one client per
- * connection, reused while the settings are unchanged, resolved again when they change, and no
- * token in plain text in any cache key.
+ * The provider's client cache (provider/lifecycle/clients.ts): one client per resolved settings,
+ * reused while the settings are unchanged, resolved again when they change. (The settings
+ * themselves and their keys: settings.test.ts.)
  */
-import { createClientCache, settingsKey } from "../../provider/lifecycle/clients";
+import { createClientCache } from "../../provider/lifecycle/clients";
 import type { ConfigSource } from "../../provider/settings/settings";
 import { VobizConfigError } from "../../provider/common/errors";
 
@@ -52,22 +52,20 @@ describe("the client cache", () => {
     expect(client().authId).toBe("MA_CONFIG");
   });
 
+  test("a client setting from the stack config reaches the client (vobiz:accountPathSegment)", () => {
+    const { client } = setup(
+      { VOBIZ_AUTH_ID: "MA_ONE", VOBIZ_AUTH_TOKEN: TOKEN, VOBIZ_ACCOUNT_PATH_SEGMENT: "account" },
+      { "vobiz:accountPathSegment": "Account", "vobiz:listPageSize": "25" },
+    );
+    const c = client() as unknown as { tuning: { accountPathSegment: string; listPageSize: number } };
+    expect(c.tuning.accountPathSegment).toBe("Account");
+    expect(c.tuning.listPageSize).toBe(25);
+  });
+
   test("missing settings throw a VobizConfigError, and the next call resolves again", () => {
     const { state, client } = setup({});
     expect(() => client()).toThrow(VobizConfigError);
     state.env = { VOBIZ_AUTH_ID: "MA_ONE", VOBIZ_AUTH_TOKEN: TOKEN };
     expect(client().authId).toBe("MA_ONE");
-  });
-});
-
-describe("the settings key", () => {
-  test("holds a token only as a hash, and differs when the token differs", () => {
-    const key = settingsKey([{ authId: "MA_ONE", authToken: TOKEN }, {}, { baseUrl: "http://x" }]);
-    expect(key).not.toContain(TOKEN);
-    expect(key).toContain("MA_ONE");
-    expect(key).toMatch(/[0-9a-f]{64}/);
-    expect(settingsKey([{ authId: "MA_ONE", authToken: OTHER_TOKEN }, {}, { baseUrl: "http://x" }])).not.toBe(
-      key,
-    );
   });
 });

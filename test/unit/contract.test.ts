@@ -20,8 +20,7 @@ import {
   VOBIZ_SET_NAMES,
 } from "../../provider/contract/fields";
 import { parseCredentialInputs } from "../../provider/lifecycle/inputs";
-import { UPDATE_PATCHERS } from "../../provider/lifecycle/operations";
-import { loadZod } from "../../provider/api/schemas";
+import { loadZod } from "../../provider/common/zod";
 import { UNKNOWN } from "../../provider/contract/unknown";
 
 /** A value of each input that passes its rule, and a different one that also passes. */
@@ -64,7 +63,7 @@ describe("the table", () => {
     expect(row.type.length).toBeGreaterThan(0);
     expect(row.doc.length).toBeGreaterThan(0);
     expect(row.doc).not.toContain("\n");
-    expect(["replace", "update", "none"]).toContain(row.onChange);
+    expect(["replace", "update", "rotate", "state", "none"]).toContain(row.onChange);
   });
 
   test.each(inputRows())("input %s has a zod rule that accepts a sample value", (name, row) => {
@@ -119,7 +118,7 @@ describe("derived behaviour", () => {
       const news = { username: "u1", [name]: after } as Partial<CredentialInputs>;
       const { replaces, updates } = fieldChanges(olds, news);
       expect(replaces).toEqual(onChange === "replace" ? [name] : []);
-      expect(updates).toEqual(onChange === "update" ? [name] : []);
+      expect(updates).toEqual(["update", "rotate", "state"].includes(onChange) ? [name] : []);
       // An unknown value counts the same way, unless nothing can change.
       const unknown = fieldChanges(olds, { ...news, [name]: UNKNOWN });
       expect([...unknown.replaces, ...unknown.updates]).toEqual(onChange === "none" ? [] : [name]);
@@ -145,9 +144,25 @@ describe("derived behaviour", () => {
     );
   });
 
-  test("update has a behaviour for exactly the inputs that update in place", () => {
+  test("the change kinds: what updates in place has a wire mapping a PUT may carry; what rotates sends the password", () => {
     for (const [name, row] of inputRows()) {
-      expect([name, UPDATE_PATCHERS[name] !== null]).toEqual([name, row.onChange === "update"]);
+      if (row.onChange === "update") expect([name, row.wire?.update]).toEqual([name, true]);
+      if (row.onChange === "rotate")
+        expect([name, row.wire === undefined || row.wire.api === "password"]).toEqual([name, true]);
+      if (row.onChange === "state" || row.onChange === "none")
+        expect([name, row.wire]).toEqual([name, undefined]);
     }
+    expect(
+      inputRows()
+        .filter(([, r]) => r.onChange === "rotate")
+        .map(([n]) => n),
+    ).toEqual([
+      "password",
+      "passwordFrom",
+      "passwordVersion",
+      "generatePassword",
+      "passwordLength",
+      "rotationTriggers",
+    ]);
   });
 });

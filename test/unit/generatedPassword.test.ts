@@ -1,6 +1,6 @@
 /**
- * The generator of provider-made passwords (provider/generatedPassword.ts) and the pure rotation
- * rules (provider/rotation.ts): durations, trigger maps, the provider's clock and the age check.
+ * The generator of provider-made passwords (lifecycle/generatedPassword.ts) and the pure rotation
+ * rules (contract/rules.ts, lifecycle/rotation.ts): durations, trigger maps and the age check.
  */
 import {
   CONSOLE_SPECIALS,
@@ -9,14 +9,8 @@ import {
   meetsVobizRules,
 } from "../../provider/lifecycle/generatedPassword";
 import { VobizConfigError } from "../../provider/common/errors";
-import {
-  dueByAge,
-  durationMs,
-  normaliseTriggers,
-  providerNow,
-  rotationFailed,
-  withRotation,
-} from "../../provider/lifecycle/rotation";
+import { durationMs, normaliseTriggers } from "../../provider/contract/rules";
+import { dueByAge, rotationFailed, withRotation } from "../../provider/lifecycle/rotation";
 import { UNKNOWN } from "../../provider/contract/unknown";
 
 describe("generatePassword", () => {
@@ -77,13 +71,6 @@ describe("rotation rules", () => {
     expect(normaliseTriggers({})).toBeUndefined();
     expect(normaliseTriggers(null)).toBeUndefined();
     expect(normaliseTriggers(UNKNOWN)).toBe(UNKNOWN);
-  });
-
-  test("the provider's clock: VOBIZ_NOW when set, the system clock otherwise, a clear error when malformed", () => {
-    expect(providerNow({ VOBIZ_NOW: "2027-01-31T00:00:00Z" })).toBe(Date.parse("2027-01-31T00:00:00Z"));
-    const before = Date.now();
-    expect(providerNow({})).toBeGreaterThanOrEqual(before);
-    expect(() => providerNow({ VOBIZ_NOW: "tomorrow" })).toThrow(VobizConfigError);
   });
 
   test("age: due once passwordSetAt (or, in an old state, createdAt) is rotateAfter ago", () => {

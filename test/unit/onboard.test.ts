@@ -2,13 +2,18 @@
  * The onboarding command's pure parts and the first-contact check's findings that the sandbox
  * cannot show (an API that only answers on `/Account/`, a page-size cap), against nock.
  */
+import { resolveSettings } from "../../provider/settings/settings";
 import { parse } from "yaml";
-import { renderFleetYaml, usernameMatcher } from "../../provider/onboard/declarations";
+import { usernameMatcher } from "../../provider/lifecycle/lookups";
+import { renderFleetYaml } from "../../provider/onboard/declarations";
 import { describeReport, firstContact } from "../../provider/onboard/firstContact";
 import { apiCredential, AUTH_ID, AUTH_TOKEN, BASE_URL, mockApi, useNock } from "./provider.harness";
 
 useNock();
-const conn = { authId: AUTH_ID, authToken: AUTH_TOKEN, baseUrl: BASE_URL };
+const conn = resolveSettings({
+  options: { authId: AUTH_ID, authToken: AUTH_TOKEN, baseUrl: BASE_URL },
+  env: {},
+});
 const LIST = (segment: string) => `/api/v1/${segment}/${AUTH_ID}/trunks/credentials`;
 
 describe("usernameMatcher", () => {
@@ -79,7 +84,10 @@ describe("firstContact", () => {
     });
     expect(api.requests.every((r) => r.method === "GET")).toBe(true);
     const text = describeReport(conn, report);
-    expect(text).toContain('accountPathSegment: "Account", listPageSize: 50');
+    expect(text).toContain("pulumi config set vobiz:accountPathSegment Account\n");
+    expect(text).toContain("pulumi config set vobiz:listPageSize 50\n");
+    expect(text).toContain("export VOBIZ_ACCOUNT_PATH_SEGMENT=Account\n");
+    expect(text).toContain("export VOBIZ_LIST_PAGE_SIZE=50\n");
     expect(text).not.toContain(AUTH_TOKEN);
   });
 

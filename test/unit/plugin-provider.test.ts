@@ -13,7 +13,7 @@ import {
   type PluginProvider,
 } from "../../provider/adapters/plugin/provider";
 import { interruptHandler } from "../../provider/adapters/plugin/interrupt";
-import { maskForEngine } from "../../provider/contract/masking";
+import { maskForEngine } from "../../provider/lifecycle/checkFailures";
 import { createCredentialProvider } from "../../provider/lifecycle/operations";
 import {
   apiCredential,

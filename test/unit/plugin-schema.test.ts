@@ -1,21 +1,19 @@
 /**
  * The package schema the plugin serves is the contract table's: every input, output, secret,
- * required input and replace-on-change field of the table appears in it, and nothing else; the
- * temporary type table covers every row and every setting; the look-ups and the provider
- * configuration come from their own tables; every `$ref` resolves.
+ * required input and replace-on-change field of the table appears in it, and nothing else, typed
+ * by its row's value type; the look-ups return what the wire column says the API returns; the
+ * provider configuration is the settings table; every `$ref` resolves.
  */
 import { FIELD_NAMES, INPUT_NAMES, rowOf, SECRET_NAMES } from "../../provider/contract/fields";
 import { CREDENTIAL_FIELDS } from "../../provider/contract/table";
-import { CREDENTIAL_INFO_FIELDS, LOOKUPS } from "../../provider/lifecycle/lookups";
-import { CONFIG_KEYS } from "../../provider/settings/settings";
-import {
-  FIELD_SCHEMA_TYPES,
-  OBJECT_SCHEMA_TYPES,
-  SETTING_SCHEMAS,
-} from "../../provider/adapters/plugin/pulumiTypes";
+import { LOOKUPS } from "../../provider/lifecycle/lookups";
+import { SETTINGS } from "../../provider/settings/settings";
+import { OBJECT_SCHEMA_TYPES, VALUE_SCHEMA_TYPES } from "../../provider/adapters/plugin/schemaTypes";
 import {
   CREDENTIAL_INFO_TOKEN,
   CREDENTIAL_TOKEN,
+  fieldSchemaType,
+  lookupFieldNames,
   packageSchema,
   type SchemaProperty,
 } from "../../provider/adapters/plugin/schema";
@@ -26,14 +24,10 @@ const sorted = (names: Iterable<string>) => [...names].sort();
 const where = (props: Record<string, SchemaProperty>, test: (p: SchemaProperty) => boolean) =>
   sorted(Object.keys(props).filter((k) => test(props[k])));
 
-describe("the temporary type table", () => {
-  test("has exactly one entry per contract row", () => {
-    expect(sorted(Object.keys(FIELD_SCHEMA_TYPES))).toEqual(sorted(Object.keys(CREDENTIAL_FIELDS)));
-  });
-
-  test("has exactly one entry per provider setting", () => {
-    expect(sorted(Object.keys(SETTING_SCHEMAS))).toEqual(sorted(Object.keys(CONFIG_KEYS)));
-  });
+test("every value type the contract uses has a schema type", () => {
+  const used = new Set(Object.values(CREDENTIAL_FIELDS).map((row) => row.valueType));
+  for (const t of used) expect(VALUE_SCHEMA_TYPES[t]).toBeDefined();
+  expect(fieldSchemaType("passwordFrom")).toEqual({ $ref: "#/types/vobiz:index:PasswordSource" });
 });
 
 describe("the Credential resource", () => {
@@ -67,17 +61,18 @@ describe("the Credential resource", () => {
     for (const name of FIELD_NAMES) {
       const { description, ...type } = resource.properties[name];
       expect(description).toMatch(/\S/);
-      expect(type).toMatchObject(FIELD_SCHEMA_TYPES[name]);
+      expect(type).toMatchObject(VALUE_SCHEMA_TYPES[rowOf(name).valueType]);
     }
     expect(resource.inputProperties.username.description).toMatch(/^The SIP username\..*On change: replace/);
   });
 });
 
 describe("the provider configuration", () => {
-  test("is the settings module's keys, the token secret, each with its environment variable", () => {
-    const names = Object.keys(CONFIG_KEYS).map((k) => CONFIG_KEYS[k as keyof typeof CONFIG_KEYS]);
+  test("is the settings table's keys, the token secret, each with its environment variable", () => {
+    const names = Object.values(SETTINGS).map((s) => s.config);
     expect(names.every((k) => k.startsWith("vobiz:"))).toBe(true);
     const settings = names.map((k) => k.slice("vobiz:".length));
+    expect(settings).toEqual(Object.keys(SETTINGS));
     expect(Object.keys(schema.config.variables)).toEqual(settings);
     expect(Object.keys(schema.provider.inputProperties)).toEqual(settings);
     expect(where(schema.provider.inputProperties, (p) => p.secret === true)).toEqual(["authToken"]);
@@ -99,13 +94,21 @@ describe("the look-ups", () => {
     expect(many.inputs.required).toEqual([]);
   });
 
-  test("return the credential's fields (no password), typed as the contract types them", () => {
+  test("return what the API returns of a credential (never the password), typed as the contract types it", () => {
     const info = schema.types[CREDENTIAL_INFO_TOKEN];
-    expect(Object.keys(info.properties)).toEqual(["id", ...Object.keys(CREDENTIAL_INFO_FIELDS)]);
-    expect(Object.keys(info.properties)).not.toContain("password");
-    for (const name of Object.keys(CREDENTIAL_INFO_FIELDS) as (keyof typeof CREDENTIAL_INFO_FIELDS)[]) {
-      expect(info.properties[name]).toMatchObject(FIELD_SCHEMA_TYPES[name]);
-    }
+    const names = lookupFieldNames().map((f) => f.name);
+    expect(names).toEqual([
+      "username",
+      "enabled",
+      "description",
+      "realm",
+      "accountId",
+      "createdAt",
+      "updatedAt",
+    ]);
+    expect(Object.keys(info.properties)).toEqual(["id", ...names]);
+    expect(info.required).toEqual(["id", "username", "enabled", "accountId"]);
+    for (const name of names) expect(info.properties[name]).toMatchObject(fieldSchemaType(name));
     expect(schema.functions["vobiz:index:getCredential"].outputs.properties).toEqual(info.properties);
   });
 });

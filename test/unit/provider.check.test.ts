@@ -4,7 +4,7 @@
  * (unknown sentinels included) pass and are normalised.
  */
 import fc from "fast-check";
-import { plainValuedInputs } from "../../provider/contract/masking";
+import { PLAIN_VALUED_INPUTS } from "../../provider/lifecycle/checkFailures";
 import {
   engineCredentialProvider,
   type VobizCredentialProvider,
@@ -509,7 +509,7 @@ describe("the engine-facing provider (engineCredentialProvider)", () => {
   );
 
   test("the inputs that may keep their property are the contract's boolean and number rows", () => {
-    expect([...plainValuedInputs()].sort()).toEqual([
+    expect([...PLAIN_VALUED_INPUTS].sort()).toEqual([
       "adoptExisting",
       "enabled",
       "generatePassword",

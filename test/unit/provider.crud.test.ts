@@ -7,7 +7,7 @@ import { nock } from "../helpers/nock";
 import { fieldChanges } from "../../provider/contract/fields";
 import { VobizPartialCreateError } from "../../provider/lifecycle/partialCreate";
 import type { CredentialOutputs, VobizCredentialProvider } from "../../provider/adapters/dynamic/engine";
-import type { CredentialInputs } from "../../provider/api/schemas";
+import type { CredentialInputs } from "../../provider/contract/table";
 import {
   ACCOUNT_PATH,
   apiCredential,

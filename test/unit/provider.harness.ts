@@ -23,8 +23,8 @@ import {
   type CredentialOutputs,
   type VobizCredentialProvider,
 } from "../../provider/adapters/dynamic/engine";
-import type { CredentialInputs } from "../../provider/api/schemas";
-import type { Clock } from "../../provider/http/transport";
+import type { CredentialInputs } from "../../provider/contract/table";
+import type { Clock } from "../../provider/common/clock";
 
 export { captureOutput } from "../helpers/output";
 
@@ -73,7 +73,7 @@ export interface ProviderSetup {
   env?: NodeJS.ProcessEnv;
   /** Stack config values (fully qualified keys, e.g. `proj:sipPassword`); configure is skipped when absent. */
   config?: Record<string, string>;
-  /** The provider's clock for password ages (default: fixed at PROVIDER_NOW; `undefined`: VOBIZ_NOW or the system clock). */
+  /** The provider's clock for password ages (default: fixed at PROVIDER_NOW; `undefined`: the system clock). */
   now?: () => number;
 }
 

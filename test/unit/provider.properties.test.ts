@@ -4,7 +4,7 @@
  */
 import fc from "fast-check";
 import type { CredentialOutputs } from "../../provider/adapters/dynamic/engine";
-import type { CredentialInputs } from "../../provider/api/schemas";
+import type { CredentialInputs } from "../../provider/contract/table";
 import {
   ACCOUNT_PATH,
   apiList,

@@ -8,7 +8,7 @@
 import { meetsVobizRules } from "../../provider/lifecycle/generatedPassword";
 import { VobizConfigError, VobizServerError } from "../../provider/common/errors";
 import type { CredentialOutputs, VobizCredentialProvider } from "../../provider/adapters/dynamic/engine";
-import type { CredentialInputs } from "../../provider/api/schemas";
+import type { CredentialInputs } from "../../provider/contract/table";
 import {
   apiCredential,
   apiError,
@@ -160,12 +160,13 @@ describe("diff plans rotations with no request", () => {
     expect((await p.diff(ID, generatedState(younger), younger)).changes).toBe(false);
   });
 
-  test("VOBIZ_NOW moves the clock of the provider", async () => {
-    const q = await newProvider({ env: { VOBIZ_NOW: "2025-06-01T00:00:00Z" }, now: undefined });
-    const aged = await checked(q, { username: USERNAME, generatePassword: true, rotateAfter: "90d" });
-    expect((await q.diff(ID, generatedState(aged), aged)).changes).toBe(true);
-    const q2 = await newProvider({ env: { VOBIZ_NOW: "2025-03-02T00:00:00Z" }, now: undefined });
-    expect((await q2.diff(ID, generatedState(aged), aged)).changes).toBe(false);
+  test("no environment variable moves the shipped provider's clock (VOBIZ_NOW is not read)", async () => {
+    const q = await newProvider({ env: { VOBIZ_NOW: "2099-01-01T00:00:00Z" }, now: undefined });
+    const inputs = await checked(q, { username: USERNAME, generatePassword: true, rotateAfter: "90d" });
+    const setNow = { ...generatedState(inputs), passwordSetAt: new Date().toISOString() };
+    expect((await q.diff(ID, setNow, inputs)).changes).toBe(false);
+    const setLongAgo = { ...setNow, passwordSetAt: new Date(Date.now() - 91 * DAY).toISOString() };
+    expect((await q.diff(ID, setLongAgo, inputs)).changes).toBe(true);
   });
 });
 

@@ -4,8 +4,6 @@
  * every request, the rate lowered once per pause and grown back slowly, the ceiling, and one debug
  * line when throttling starts and one when it ends.
  */
-import { VobizConfigError } from "../../provider/common/errors";
-import { parseMaxRequestsPerSecond, rateLimiterModeFromEnv } from "../../provider/settings/clientEnv";
 import { limiterFor, resetSharedLimiters, sharedLimiter } from "../../provider/http/limiter/registry";
 import { AccountRateLimiter, type RateLimiterOptions } from "../../provider/http/limiter/accountLimiter";
 import { FAKE_EPOCH_MS } from "../helpers/fakeClock";
@@ -263,26 +261,5 @@ describe("the process's limiters", () => {
     expect(limiterFor({ ...base, clock, mode: "own" })).not.toBe(shared);
     expect(limiterFor({ ...base, clock, ownByDefault: true })).not.toBe(shared);
     expect(limiterFor({ ...base, clock, mode: "off" })).toBeUndefined();
-  });
-});
-
-describe("settings", () => {
-  it("reads a ceiling of requests per second, and names where a bad one came from", () => {
-    expect(parseMaxRequestsPerSecond(undefined, "x")).toBeUndefined();
-    expect(parseMaxRequestsPerSecond(" ", "x")).toBeUndefined();
-    expect(parseMaxRequestsPerSecond("2.5", "x")).toBe(2.5);
-    for (const bad of ["0", "-1", "fast", "1e3"]) {
-      expect(() => parseMaxRequestsPerSecond(bad, "vobiz:maxRequestsPerSecond")).toThrow(VobizConfigError);
-      expect(() => parseMaxRequestsPerSecond(bad, "vobiz:maxRequestsPerSecond")).toThrow(
-        /vobiz:maxRequestsPerSecond must be a positive number/,
-      );
-    }
-  });
-
-  it("reads VOBIZ_RATE_LIMITER", () => {
-    expect(rateLimiterModeFromEnv(undefined)).toBeUndefined();
-    expect(rateLimiterModeFromEnv("OFF")).toBe("off");
-    expect(rateLimiterModeFromEnv("shared")).toBe("shared");
-    expect(() => rateLimiterModeFromEnv("own")).toThrow(/VOBIZ_RATE_LIMITER must be/);
   });
 });

@@ -5,11 +5,10 @@ import {
   DEFAULT_RETRY_OPTIONS,
   mergeRetryOptions,
   retryDecision,
-  serverRequestedDelay,
   serverRequestedWait,
-  UNSENT_NETWORK_CODES,
   type RetryOptions,
 } from "../../provider/http/retry";
+import { UNSENT_NETWORK_CODES } from "../../provider/common/errors";
 
 const NOW = Date.UTC(2030, 0, 1, 0, 0, 0);
 
@@ -127,8 +126,8 @@ describe("backoffDelay (full jitter)", () => {
   });
 });
 
-describe("serverRequestedDelay", () => {
-  const delay = (headers: Record<string, string | undefined>) => serverRequestedDelay(headers, NOW);
+describe("serverRequestedWait", () => {
+  const delay = (headers: Record<string, string | undefined>) => serverRequestedWait(headers, NOW)?.ms;
 
   it("is undefined when the server asked for nothing", () => {
     expect(delay({})).toBeUndefined();

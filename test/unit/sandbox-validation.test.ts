@@ -15,6 +15,7 @@ import {
   validateConsolePatch,
   validateCreate,
   validateUpdate,
+  TEXT_FIELD_NAMES,
 } from "../../provider/sandbox/validation";
 
 jest.setTimeout(30_000);
@@ -181,7 +182,11 @@ describe("validateUpdate", () => {
     });
     expect(failure(() => validateUpdate({}))).toMatchObject({
       status: 422,
-      details: { field: "body", rule: "at_least_one_of", fields: ["password", "enabled", "description"] },
+      details: {
+        field: "body",
+        rule: "at_least_one_of",
+        fields: ["password", "enabled", ...TEXT_FIELD_NAMES],
+      },
     });
   });
 

@@ -4,7 +4,7 @@
  * return (the password, the write-only source) and its last known description.
  */
 import type { CredentialInputs } from "../../provider/contract/table";
-import type { Credential } from "../../provider/api/schemas";
+import type { Credential } from "../../provider/contract/wire";
 import { credentialFromOutputs, inputsFromLive, outputsOf } from "../../provider/lifecycle/state";
 
 const live: Credential = {

@@ -4,7 +4,8 @@
  * pacing, not retrying: it does not count against the call's retry budget.
  */
 import { AccountRateLimiter } from "../../provider/http/limiter/accountLimiter";
-import { HttpTransport, type ApiRequest } from "../../provider/http/transport";
+import type { ApiRequest } from "../../provider/http/request";
+import { HttpTransport } from "../../provider/http/transport";
 import { fakeClock } from "../helpers/fakeClock";
 import { UNIT_AUTH_ID, UNIT_AUTH_TOKEN, UNIT_BASE_URL, UNIT_ORIGIN } from "../helpers/fixtures";
 import { useNock } from "../helpers/nock";

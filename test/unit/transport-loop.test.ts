@@ -9,7 +9,8 @@ import {
   VobizResponseError,
   VobizServerError,
 } from "../../provider/common/errors";
-import { HttpTransport, type ApiRequest } from "../../provider/http/transport";
+import type { ApiRequest } from "../../provider/http/request";
+import { HttpTransport } from "../../provider/http/transport";
 import { FAKE_EPOCH_MS, fakeClock } from "../helpers/fakeClock";
 import {
   errorEnvelope,

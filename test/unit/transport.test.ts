@@ -21,9 +21,9 @@ import {
   HttpTransport,
   MAX_RESPONSE_BYTES,
   USER_AGENT,
-  type ApiRequest,
   type TransportOptions,
 } from "../../provider/http/transport";
+import type { ApiRequest } from "../../provider/http/request";
 import { fakeClock, type FakeClock } from "../helpers/fakeClock";
 import {
   errorEnvelope,

@@ -1,6 +1,6 @@
 // Benchmark program for rotation: N VobizCredential resources with provider-generated passwords,
 // rotated by a trigger map whose value is the stack config `rotation` (a counter: changing it
-// rotates all N) and by age (`rotateAfter`, judged with the provider's clock, VOBIZ_NOW).
+// rotates all N) and by age (`rotateAfter`, judged with the provider's clock, moved by the tests' clock preload).
 import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import { VobizCredential } from "pulumi-vobiz";

@@ -2,13 +2,13 @@
  * The engine adapter, and the module the engine loads (`pulumi-vobiz/provider`, required by the
  * serialized provider of every state, old ones included, so its path and exports stay). It owns
  * what only matters inside Pulumi's dynamic-provider process: applying the check-failure masking
- * (checkMasking.ts), recording a partial create, and the SIGINT guard with its count of writes in
+ * (lifecycle/checkFailures.ts), recording a partial create, and the SIGINT guard with its count of writes in
  * flight. The lifecycle itself is
  * lifecycle.ts's.
  */
 import type { VobizCredentialProvider } from "../../lifecycle/operations";
 import { vobizCredentialProvider } from "../../lifecycle/operations";
-import { maskForEngine } from "../../contract/masking";
+import { maskForEngine } from "../../lifecycle/checkFailures";
 import { VobizPartialCreateError } from "../../lifecycle/partialCreate";
 
 export {
@@ -86,7 +86,7 @@ async function createRecordingPartial(inputs: Parameters<VobizCredentialProvider
  * {@link vobizCredentialProvider} except that any call installs the SIGINT guard, that its
  * writes count as in flight for it ({@link onDynamicProviderInterrupt}), that a partial create
  * is recorded, and that a check failure whose value could be secret is reported without a
- * property name (checkMasking.ts): the engine prints the value of a failing property next to the
+ * property name (lifecycle/checkFailures.ts): the engine prints the value of a failing property next to the
  * reason, so the name goes in the reason.
  */
 export const engineCredentialProvider: VobizCredentialProvider = {

@@ -1,14 +1,15 @@
 /**
- * Look-ups (what Terraform calls data sources): typed functions a Pulumi program calls to read
- * credentials its stack does not manage, by username or all of them (optionally filtered). They
- * run in the program's process, resolve the connection like the resource does (explicit options,
- * the stack's `vobiz:*` config, then `VOBIZ_*`), share one list scan per connection for the whole
- * program run, and return no password (Vobiz never returns one). The client, axios and zod load
- * on the first call, so importing the package stays cheap.
+ * The look-ups of a TypeScript program (what Terraform calls data sources): `getCredential` and
+ * `getCredentials` read credentials the stack does not manage. They run in the program's process,
+ * resolve the settings like the resource does (explicit `connection`, the stack's `vobiz:*`
+ * config, then `VOBIZ_*`), share one list scan per connection for the whole program run, and
+ * return no password (Vobiz never returns one). Selection and results are the lifecycle's
+ * (lifecycle/lookups.ts). The client, axios and zod load on the first call, so importing the
+ * package stays cheap.
  */
-import type { VobizConnectionSettings } from "../../settings/settings";
-import type { Credential } from "../../api/schemas";
+import type { Credential } from "../../contract/wire";
 import type { CredentialInfo, GetCredentialArgs, GetCredentialsArgs } from "../../lifecycle/lookups";
+import type { VobizConnectionSettings } from "../../settings/settings";
 
 export type { CredentialInfo, GetCredentialArgs, GetCredentialsArgs } from "../../lifecycle/lookups";
 
@@ -24,26 +25,20 @@ export interface LookupOptions {
 const scans = new Map<string, Promise<Credential[]>>();
 
 async function allCredentials(options: LookupOptions): Promise<{ authId: string; all: Credential[] }> {
-  const [{ createHash }, { resolveConnection, settingsFromConfig, settingsFromEnv }] = await Promise.all([
-    import("node:crypto"),
-    import("../../settings/settings"),
-  ]);
+  const { connectionKey, resolveSettings } = await import("../../settings/settings");
   const env = options.env ?? process.env;
-  const conn = resolveConnection(
-    options.connection ?? {},
-    settingsFromConfig(await stackConfig()),
-    settingsFromEnv(env),
-  );
-  const key = `${conn.baseUrl}\u0000${conn.authId}\u0000${createHash("sha256").update(conn.authToken).digest("hex")}`;
+  const settings = resolveSettings({ options: options.connection ?? {}, config: await stackConfig(), env });
+  const key = connectionKey(settings);
   let scan = scans.get(key);
   if (!scan) {
-    scan = import("../../api/client").then(({ VobizClient }) =>
-      new VobizClient({ ...conn, env }).listAllCredentials(),
+    scan = Promise.all([import("../../api/client"), import("../../api/options")]).then(
+      ([{ VobizClient }, { optionsOf }]) =>
+        new VobizClient({ ...optionsOf(settings), env }).listAllCredentials(),
     );
     scans.set(key, scan);
     scan.catch(() => scans.delete(key)); // a failed scan is not remembered
   }
-  return { authId: conn.authId, all: await scan };
+  return { authId: settings.authId, all: await scan };
 }
 
 /** The stack config of the running program (`vobiz:*`), or none outside a Pulumi program. */
@@ -73,7 +68,7 @@ export async function getCredential(
     allCredentials(options),
     import("../../lifecycle/lookups"),
   ]);
-  return findCredential(all, args, authId);
+  return findCredential(all, authId, args);
 }
 
 /** Every credential of the account (sorted by username), optionally filtered; `[]` when none match. */
@@ -85,5 +80,5 @@ export async function getCredentials(
     allCredentials(options),
     import("../../lifecycle/lookups"),
   ]);
-  return selectCredentials(all, args, authId);
+  return selectCredentials(all, authId, args);
 }

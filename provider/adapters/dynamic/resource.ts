@@ -4,7 +4,7 @@
  * the engine the thin serialized provider. Its shape (inputs, outputs, secrecy) is the contract's.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { PasswordSource, VobizCredentialArgs, VobizCredentialOutputs } from "../../contract/table";
+import type { VobizCredentialArgs, VobizCredentialOutputs } from "../../contract/table";
 import { FIELD_NAMES, SECRET_NAMES } from "../../contract/fields";
 import { serializedCredentialProvider } from "./serialized";
 
@@ -14,12 +14,6 @@ export type {
   VobizCredentialArgs,
   VobizCredentialOutputs,
 } from "../../contract/table";
-
-/**
- * Where the write-only mode reads the password from.
- * @deprecated Use {@link PasswordSource}, the same type.
- */
-export type PasswordSourceInput = PasswordSource;
 
 /** The resource's outputs, each `undefined` until the engine resolves it. */
 const DECLARED_OUTPUTS: Readonly<Record<string, undefined>> = Object.freeze(

@@ -9,7 +9,7 @@
  */
 import { VobizConfigError } from "../../common/errors";
 import type { ConfigSource } from "../../settings/settings";
-import { SETTING_SCHEMAS } from "./pulumiTypes";
+import { SETTINGS } from "../../settings/settings";
 import { PACKAGE_NAME } from "./schema";
 import { revealSecrets, withSecrets } from "./secrets";
 
@@ -41,7 +41,7 @@ export function providerConfigSource(properties: Record<string, unknown>): Confi
 }
 
 /** The secret settings (the Auth Token), by property name. */
-export const SECRET_SETTINGS: readonly string[] = Object.entries(SETTING_SCHEMAS)
+export const SECRET_SETTINGS: readonly string[] = Object.entries(SETTINGS)
   .filter(([, s]) => s.secret === true)
   .map(([name]) => name);
 

@@ -8,9 +8,8 @@
  */
 import { VobizError } from "../../common/errors";
 import { SECRET_NAMES } from "../../contract/fields";
-import { maskForEngine } from "../../contract/masking";
 import type { CredentialInputs, CredentialOutputs } from "../../contract/table";
-import type { InputFailure } from "../../lifecycle/inputs";
+import { maskForEngine, type InputFailure } from "../../lifecycle/checkFailures";
 import { lookupArgFailures, LOOKUPS, type LookupName } from "../../lifecycle/lookups";
 import {
   createCredentialProvider,

@@ -1,21 +1,16 @@
 /**
  * The Pulumi package schema the plugin serves (`GetSchema`), generated at run time: the
- * resource's inputs, outputs, secrets, required inputs and replace-on-change fields from the
- * contract table, the look-ups from the lifecycle's table of them, the provider configuration
- * from the settings, and only the types from the temporary mapping in pulumiTypes.ts. Nothing
- * about the resource's shape is written here.
+ * resource's inputs, outputs, types, secrets, required inputs and replace-on-change fields from
+ * the contract table, what a look-up returns from the rows' wire column, the look-ups' arguments
+ * from the lifecycle's table of them, and the provider configuration from the settings table.
+ * Nothing about the resource's shape is written here.
  */
 import type { InputRow, OnChange } from "../../contract/table";
 import { FIELD_NAMES, rowOf, type AnyRow } from "../../contract/fields";
-import { CREDENTIAL_INFO_FIELDS, LOOKUPS, type LookupArg, type LookupName } from "../../lifecycle/lookups";
-import { CONFIG_KEYS } from "../../settings/settings";
-import {
-  FIELD_SCHEMA_TYPES,
-  OBJECT_SCHEMA_TYPES,
-  SETTING_SCHEMAS,
-  type SchemaType,
-  type SettingSchema,
-} from "./pulumiTypes";
+import type { FieldName } from "../../contract/table";
+import { LOOKUPS, type LookupArg, type LookupName } from "../../lifecycle/lookups";
+import { SETTINGS, type Setting, type SettingName } from "../../settings/settings";
+import { OBJECT_SCHEMA_TYPES, VALUE_SCHEMA_TYPES, type SchemaType } from "./schemaTypes";
 
 /** The package name: the first part of every token, and the `vobiz:` config namespace. */
 export const PACKAGE_NAME = "vobiz";
@@ -70,8 +65,15 @@ export interface PackageSchema {
 const CHANGE_TEXT: Record<OnChange, string> = {
   replace: "replace (the new credential is created first, then the old one deleted)",
   update: "update in place (one PUT)",
+  rotate: "update in place (one PUT sends the password again)",
+  state: "update of the state only (no request)",
   none: "no API effect after create",
 };
+
+/** A field's schema type: its row's value type, as the schema spells it. */
+export function fieldSchemaType(name: FieldName): SchemaType {
+  return VALUE_SCHEMA_TYPES[rowOf(name).valueType];
+}
 
 const sentence = (text: string) =>
   `${text.charAt(0).toUpperCase()}${text.slice(1)}${/[.!?]$/.test(text) ? "" : "."}`;
@@ -96,7 +98,7 @@ function fieldDescription(row: AnyRow, asInput: boolean): string {
 /** The schema property of a contract field, as an input or as an output. */
 function fieldProperty(name: (typeof FIELD_NAMES)[number], asInput: boolean): SchemaProperty {
   const row = rowOf(name);
-  const prop: SchemaProperty = { ...FIELD_SCHEMA_TYPES[name], description: fieldDescription(row, asInput) };
+  const prop: SchemaProperty = { ...fieldSchemaType(name), description: fieldDescription(row, asInput) };
   if (row.secret) prop.secret = true;
   if (row.onChange === "replace") prop.willReplaceOnChanges = true;
   return prop;
@@ -120,34 +122,49 @@ function credentialResource(): SchemaResource {
   };
 }
 
-function settingProperty(setting: SettingSchema): SchemaProperty {
+function settingProperty(setting: Setting<unknown>): SchemaProperty {
   const prop: SchemaProperty = {
     type: setting.type,
-    description: `${setting.description} Falls back to the environment variable ${setting.env.join(" or ")}.`,
-    defaultInfo: { environment: setting.env },
+    description: `${sentence(setting.doc)} Falls back to the environment variable ${setting.env}.`,
+    defaultInfo: { environment: [setting.env] },
   };
   if (setting.secret) prop.secret = true;
   return prop;
 }
 
-/** The provider's settings by name (`authId`, ...), in the order of the settings module. */
+/** The provider's settings by name (`authId`, ...), in the order of the settings table. */
 function settingProperties(): Record<string, SchemaProperty> {
-  const names = Object.keys(CONFIG_KEYS) as (keyof typeof CONFIG_KEYS)[];
-  return Object.fromEntries(names.map((n) => [n, settingProperty(SETTING_SCHEMAS[n])]));
+  const names = Object.keys(SETTINGS) as SettingName[];
+  return Object.fromEntries(names.map((n) => [n, settingProperty(SETTINGS[n] as Setting<unknown>)]));
+}
+
+/**
+ * The fields a look-up returns besides `id`: those the API returns (the wire column's `read`),
+ * always present when every response carries them or they default to the configured account.
+ */
+export function lookupFieldNames(): { name: FieldName; required: boolean }[] {
+  return FIELD_NAMES.flatMap((name) => {
+    const wire = rowOf(name).wire;
+    if (!wire || wire.read === "never") return [];
+    return [{ name, required: wire.read === "always" || wire.orConfiguredAccount === true }];
+  });
 }
 
 function credentialInfoType(): SchemaObject {
-  const names = Object.keys(CREDENTIAL_INFO_FIELDS) as (keyof typeof CREDENTIAL_INFO_FIELDS)[];
+  const fields = lookupFieldNames();
   return {
     description: "A credential as a look-up returns it: everything Vobiz tells about it, never a password.",
     type: "object",
     properties: {
       id: { type: "string", description: "Vobiz's id of the credential (a UUID)." },
       ...Object.fromEntries(
-        names.map((n) => [n, { ...FIELD_SCHEMA_TYPES[n], description: sentence(rowOf(n).doc) }]),
+        fields.map(({ name }) => [
+          name,
+          { ...fieldSchemaType(name), description: sentence(rowOf(name).doc) },
+        ]),
       ),
     },
-    required: ["id", ...names.filter((n) => CREDENTIAL_INFO_FIELDS[n].required)],
+    required: ["id", ...fields.filter((f) => f.required).map((f) => f.name)],
   };
 }
 

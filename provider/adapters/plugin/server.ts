@@ -14,7 +14,7 @@ import type * as grpc from "@grpc/grpc-js";
 import type * as provider_pb from "@pulumi/pulumi/proto/provider_pb";
 import type * as struct_pb from "google-protobuf/google/protobuf/struct_pb";
 import { VobizPartialCreateError } from "../../lifecycle/partialCreate";
-import type { InputFailure } from "../../lifecycle/inputs";
+import type { InputFailure } from "../../lifecycle/checkFailures";
 import type { PluginProvider } from "./provider";
 import { loadPluginSdk, type PluginSdk } from "./sdk";
 

@@ -11,7 +11,7 @@
  * p-queue and p-throttle are ESM-only while this package is CommonJS), and the limiter must run
  * on the transport's injected clock so its tests need no real waiting.
  */
-import type { Clock } from "../transport";
+import type { Clock } from "../../common/clock";
 
 /** How the limiter adapts. Rates in requests per second, times in milliseconds. */
 export interface RateLimiterTuning {

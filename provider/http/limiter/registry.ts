@@ -3,7 +3,7 @@
  * and Auth ID), shared by every client, and so by every request of every resource, of that account.
  */
 import { AccountRateLimiter, type RateLimiterOptions } from "./accountLimiter";
-import type { Clock } from "../transport";
+import type { Clock } from "../../common/clock";
 
 const limiters = new Map<string, AccountRateLimiter>();
 
