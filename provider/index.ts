@@ -31,11 +31,12 @@ export {
 } from "./adapters/dynamic/lookups";
 export {
   createCredentialProvider,
+  type CredentialLookups,
   type CredentialProviderOptions,
   type VobizCredentialProvider,
 } from "./lifecycle/operations";
 export type { VobizClientOptions, VobizClientTuning } from "./api/options";
-export type { VobizConnectionSettings } from "./settings/settings";
+export type { ConfigSource, VobizConnectionSettings } from "./settings/settings";
 export type { RetryOptions } from "./http/retry";
 export type { Clock } from "./common/clock";
 export {

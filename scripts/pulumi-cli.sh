@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# Prints the path of a directory that holds a usable `pulumi` CLI (plus the Node.js language
-# host and the dynamic-provider plugin), building the pinned version from Go modules when no
-# suitable CLI is installed. Progress goes to stderr; only the directory goes to stdout.
+# Prints the path of a directory that holds a usable `pulumi` CLI (plus the Node.js and YAML
+# language hosts and the dynamic-provider plugin), building the pinned versions from Go modules
+# when no suitable CLI is installed. Progress goes to stderr; only the directory goes to stdout.
 #
 # Order of preference:
 #   1. $PULUMI_CLI_DIR, when set (must contain an executable `pulumi`);
 #   2. `pulumi` on PATH whose version is at least $PULUMI_VERSION;
 #   3. a cached build in $PULUMI_VOBIZ_CACHE (default ~/.cache/pulumi-vobiz)/pulumi-v$PULUMI_VERSION;
 #   4. a fresh build of that version from the Go module proxy into that cache.
-#
+# The cached CLI directory also gets the YAML language host (pulumi-language-yaml
+# v$PULUMI_YAML_VERSION, from the pulumi-yaml module), built on first use beside `pulumi`: the
+# engine looks for language hosts next to the CLI first, and warns about one found elsewhere.#
 # A build prints one progress line per step (and one every 30 s during a long step); everything
 # the Go tool says (its list of downloads, compiler output) goes to a log file in the cache,
 # whose last lines are shown when the build fails.
@@ -18,6 +20,8 @@ PULUMI_VERSION="${PULUMI_VERSION:-3.259.0}"
 # The Node.js language host module has no version tags; this commit is the one tagged
 # v3.259.0 / sdk/v3.259.0 in the Pulumi repository.
 LANGUAGE_HOST_COMMIT="${PULUMI_LANGUAGE_HOST_COMMIT:-0ac56e876614aedf12771d73ef7e80959b8a6fd4}"
+# The YAML language host (github.com/pulumi/pulumi-yaml, tagged releases on the module proxy).
+PULUMI_YAML_VERSION="${PULUMI_YAML_VERSION:-1.25.0}"
 CACHE_ROOT="${PULUMI_VOBIZ_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-vobiz}"
 CLI_DIR="$CACHE_ROOT/pulumi-v$PULUMI_VERSION"
 
@@ -77,8 +81,49 @@ usable() { # usable DIR: the dir has pulumi, the language host and the dynamic p
   [ -x "$1/pulumi" ] && [ -x "$1/pulumi-language-nodejs" ] && [ -x "$1/pulumi-resource-pulumi-nodejs" ]
 }
 
+# build_yaml_host OUTDIR: compiles pulumi-language-yaml v$PULUMI_YAML_VERSION into OUTDIR (from a
+# throwaway module in its own work directory, so a cached CLI directory only ever gains the
+# finished binary, moved in whole).
+build_yaml_host() {
+  local out="$1" dir
+  dir=$(mktemp -d "$CACHE_ROOT/yaml-build.XXXXXX")
+  printf 'module pulumivobiz.local/yamlbuild\n\ngo 1.24\n' >"$dir/go.mod"
+  printf '//go:build tools\n\npackage tools\n\nimport _ "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml"\n' >"$dir/tools.go"
+  step "resolving the YAML language host's modules (pulumi-yaml v$PULUMI_YAML_VERSION)" "$dir" \
+    bash -c 'go get "github.com/pulumi/pulumi-yaml@v$1" && go mod tidy -e' _ "$PULUMI_YAML_VERSION" ||
+    { rm -rf "$dir"; fail "resolving pulumi-yaml v$PULUMI_YAML_VERSION failed"; }
+  step "compiling pulumi-language-yaml" "$dir" \
+    go build -trimpath -ldflags "-s -w -X github.com/pulumi/pulumi-yaml/pkg/version.Version=v$PULUMI_YAML_VERSION" \
+    -o "$dir/pulumi-language-yaml" github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml ||
+    { rm -rf "$dir"; fail "compiling pulumi-language-yaml failed"; }
+  mv "$dir/pulumi-language-yaml" "$out/pulumi-language-yaml"
+  rm -rf "$dir"
+}
+
+# ensure_yaml_host DIR: DIR (the cached CLI) gets the YAML language host when it lacks one.
+ensure_yaml_host() {
+  [ -x "$1/pulumi-language-yaml" ] && return 0
+  command -v go >/dev/null || { echo "The cached Pulumi CLI in $1 has no YAML language host and there is no Go toolchain to build one: install Go, or Pulumi >= $PULUMI_VERSION (which ships pulumi-language-yaml)." >&2; exit 1; }
+  BUILD_LOG="$CACHE_ROOT/pulumi-language-yaml-v$PULUMI_YAML_VERSION-build.log"
+  : >"$BUILD_LOG"
+  log "building the YAML language host pulumi-language-yaml v$PULUMI_YAML_VERSION from Go modules into $1 (first time only; about two minutes)"
+  log "the Go tool's output goes to $BUILD_LOG"
+  export GOFLAGS="${GOFLAGS:-} -mod=mod"
+  build_yaml_host "$1"
+  log "done: $1/pulumi-language-yaml"
+}
+
+# note_missing_yaml_host DIR: a CLI chosen from outside the cache without a YAML host is used as
+# it is; Pulumi YAML projects (examples/yaml, the YAML end-to-end tests) then cannot run.
+note_missing_yaml_host() {
+  if [ ! -x "$1/pulumi-language-yaml" ] && ! command -v pulumi-language-yaml >/dev/null 2>&1; then
+    log "note: no pulumi-language-yaml beside $1/pulumi or on PATH; Pulumi YAML projects will not run (Pulumi's own releases ship it; or unset PULUMI_CLI_DIR to use the cached build)"
+  fi
+}
+
 if [ -n "${PULUMI_CLI_DIR:-}" ]; then
   [ -x "$PULUMI_CLI_DIR/pulumi" ] || { echo "PULUMI_CLI_DIR=$PULUMI_CLI_DIR has no executable pulumi" >&2; exit 1; }
+  note_missing_yaml_host "$PULUMI_CLI_DIR"
   printf '%s\n' "$PULUMI_CLI_DIR"
   exit 0
 fi
@@ -86,6 +131,7 @@ fi
 if onpath=$(command -v pulumi 2>/dev/null); then
   have=$(pulumi version 2>/dev/null | sed 's/^v//' || true)
   if [ -n "$have" ] && version_at_least "$have" "$PULUMI_VERSION"; then
+    note_missing_yaml_host "$(dirname "$onpath")"
     printf '%s\n' "$(dirname "$onpath")"
     exit 0
   fi
@@ -94,6 +140,7 @@ fi
 
 if usable "$CLI_DIR"; then
   write_dynamic_plugin "$CLI_DIR" # cheap, and keeps the plugin in step with this script
+  ensure_yaml_host "$CLI_DIR"
   printf '%s\n' "$CLI_DIR"
   exit 0
 fi
@@ -174,6 +221,7 @@ build_language_host() {
     fail "compiling the fallback language host failed"
 }
 build_language_host
+build_yaml_host "$work/out"
 
 write_dynamic_plugin "$work/out"
 log "built $("$work/out/pulumi" version)"

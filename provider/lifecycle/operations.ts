@@ -42,6 +42,13 @@ import {
   withRotation,
 } from "./rotation";
 import { credentialFromOutputs, inputsFromLive, outputsOf } from "./state";
+import {
+  findCredential,
+  selectCredentials,
+  type CredentialInfo,
+  type GetCredentialArgs,
+  type GetCredentialsArgs,
+} from "./lookups";
 
 /** Options of a provider instance ({@link createCredentialProvider}); the default instance uses none. */
 export interface CredentialProviderOptions {
@@ -57,8 +64,11 @@ export interface CredentialProviderOptions {
 export interface VobizCredentialProvider extends Required<
   Omit<dynamic.ResourceProvider<CredentialInputs, CredentialOutputs>, "check" | "diff" | "configure">
 > {
-  /** Receives the stack config (connection settings, `passwordFrom: { config }`). */
-  configure(req: dynamic.ConfigureRequest): Promise<void>;
+  /**
+   * Receives the stack config (connection settings, `passwordFrom: { config }`): the dynamic
+   * host's `ConfigureRequest`, or the plugin's view of its provider's configuration.
+   */
+  configure(req: dynamic.ConfigureRequest | { config: ConfigSource }): Promise<void>;
   /**
    * Validates and normalises the inputs. Calls the API only for a first adoption keeping the
    * password (the username must exist), through the process's one shared list scan.
@@ -72,10 +82,23 @@ export interface VobizCredentialProvider extends Required<
 }
 
 /**
+ * The look-ups through a provider instance's own connection settings (the plugin's `invoke`),
+ * sharing its client and list snapshots with the resource operations.
+ */
+export interface CredentialLookups {
+  /** The credential with this username; a VobizError when the account has none. */
+  getCredential(args: GetCredentialArgs): Promise<CredentialInfo>;
+  /** Every credential of the account (sorted by username), optionally filtered. */
+  getCredentials(args: GetCredentialsArgs): Promise<CredentialInfo[]>;
+}
+
+/**
  * Creates a VobizCredential provider with its own configuration and client cache: the provider
  * factory for tests and custom tuning (`clientOptions`, `env`).
  */
-export function createCredentialProvider(options: CredentialProviderOptions = {}): VobizCredentialProvider {
+export function createCredentialProvider(
+  options: CredentialProviderOptions = {},
+): VobizCredentialProvider & CredentialLookups {
   let stackConfig: ConfigSource | undefined;
   const context: PasswordSourceContext = { config: () => stackConfig, env: () => options.env ?? process.env };
   const client = createClientCache({ ...context, clientOptions: options.clientOptions });
@@ -258,6 +281,16 @@ export function createCredentialProvider(options: CredentialProviderOptions = {}
         if (e instanceof VobizNotFoundError) return; // already gone: nothing to do
         throw e;
       }
+    },
+
+    async getCredential(args) {
+      const c = client();
+      return findCredential(await c.listAllCredentials(), c.authId, args);
+    },
+
+    async getCredentials(args) {
+      const c = client();
+      return selectCredentials(await c.listAllCredentials(), c.authId, args);
     },
   };
 }

@@ -10,7 +10,7 @@ import { ensureConsumer, REPO_ROOT } from "../helpers/installedPackage";
 jest.setTimeout(300_000);
 
 describe("npm pack output", () => {
-  test("ships only dist JavaScript, declarations, README, LICENSE, CHANGELOG and package.json", () => {
+  test("ships only dist JavaScript, declarations, the plugin's shim, README, LICENSE, CHANGELOG and package.json", () => {
     const out = execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], {
       cwd: REPO_ROOT,
       encoding: "utf8",
@@ -19,10 +19,14 @@ describe("npm pack output", () => {
     const files = (JSON.parse(out) as { files: { path: string }[] }[])[0].files.map((f) => f.path);
     expect(files).toEqual(expect.arrayContaining(["package.json", "README.md", "LICENSE", "CHANGELOG.md"]));
     expect(files).toEqual(expect.arrayContaining(["dist/index.js", "dist/index.d.ts", "dist/provider.js"]));
+    // The provider plugin: its shim (executable) and its entry point.
+    expect(files).toEqual(
+      expect.arrayContaining(["bin/pulumi-resource-vobiz", "dist/adapters/plugin/main.js"]),
+    );
     const unexpected = files.filter(
       (f) =>
         !/^dist\/.*\.(js|d\.ts)$/.test(f) &&
-        !["package.json", "README.md", "LICENSE", "CHANGELOG.md"].includes(f),
+        !["package.json", "README.md", "LICENSE", "CHANGELOG.md", "bin/pulumi-resource-vobiz"].includes(f),
     );
     expect(unexpected).toEqual([]);
     expect(files.some((f) => f.endsWith(".map") || f.startsWith("test/") || f.startsWith("provider/"))).toBe(

@@ -57,6 +57,10 @@ export interface WorkspaceOptions {
   stack?: string;
   /** Environment for every command (e.g. VOBIZ_* for the provider process). */
   env?: Record<string, string | undefined>;
+  /** The runtime of the Pulumi.yaml written when the files hold none (default nodejs; yaml: the program goes in Main.yaml). */
+  runtime?: "nodejs" | "yaml";
+  /** Provider plugins that written Pulumi.yaml loads from a directory (`plugins.providers`), e.g. the installed pulumi-resource-vobiz. */
+  providerPlugins?: { name: string; path: string }[];
 }
 
 /**
@@ -87,7 +91,14 @@ export class PulumiWorkspace {
       fs.writeFileSync(path.join(this.dir, rel), content);
     }
     if (!fs.existsSync(path.join(this.dir, "Pulumi.yaml"))) {
-      fs.writeFileSync(path.join(this.dir, "Pulumi.yaml"), `name: ${options.name}\nruntime: nodejs\n`);
+      const plugins = (options.providerPlugins ?? []).map(
+        (p) => `    - name: ${p.name}\n      path: ${JSON.stringify(p.path)}\n`,
+      );
+      fs.writeFileSync(
+        path.join(this.dir, "Pulumi.yaml"),
+        `name: ${options.name}\nruntime: ${options.runtime ?? "nodejs"}\n` +
+          (plugins.length > 0 ? `plugins:\n  providers:\n${plugins.join("")}` : ""),
+      );
     }
     for (const d of ["backend", "home", "tmp"]) fs.mkdirSync(path.join(this.root, d), { recursive: true });
     const env: NodeJS.ProcessEnv = { ...process.env };
@@ -179,10 +190,10 @@ export class PulumiWorkspace {
     };
   }
 
-  /** The VobizCredential resources in state. */
+  /** The credentials in state: VobizCredential (dynamic) and vobiz:index:Credential (the plugin's) resources. */
   async credentialsInState(): Promise<StateResource[]> {
     const { deployment } = await this.exportStack();
-    return (deployment.resources ?? []).filter((r) => r.type === "pulumi-nodejs:dynamic/vobiz:Credential");
+    return (deployment.resources ?? []).filter((r) => CREDENTIAL_TYPES.includes(r.type));
   }
 
   /** Every file written under the workspace and project (state, config, logs), for the scanner. */
@@ -214,6 +225,9 @@ export class PulumiWorkspace {
     fs.rmSync(this.root, { recursive: true, force: true });
   }
 }
+
+/** The state types of a credential: the dynamic resource's and the provider plugin's. */
+export const CREDENTIAL_TYPES = ["pulumi-nodejs:dynamic/vobiz:Credential", "vobiz:index:Credential"];
 
 export interface StateResource {
   urn: string;

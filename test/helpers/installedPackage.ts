@@ -82,6 +82,11 @@ export function ensureConsumer(sourceDir = REPO_ROOT): string {
   return dir;
 }
 
+/** The directory of the installed provider plugin (`pulumi-resource-vobiz`) in a consumer. */
+export function installedPluginDir(consumerDir: string): string {
+  return path.join(consumerDir, "node_modules", "pulumi-vobiz", "bin");
+}
+
 /** The packages installInto puts into a consumer's node_modules. */
 const CONSUMER_PACKAGES = ["pulumi-vobiz", "@pulumi/pulumi", "typescript", "yaml"];
 

@@ -17,7 +17,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { startSandbox, type JournalEntry, type Sandbox, type SandboxOptions } from "../../provider/sandbox";
 import { PulumiWorkspace, type RunResult } from "./engine";
-import { ensureConsumer, REPO_ROOT } from "./installedPackage";
+import { ensureConsumer, installedPluginDir, REPO_ROOT } from "./installedPackage";
 import { describeHits, scanWorkspace, type SecretHit } from "./secretScanner";
 
 export const SPEC_PROGRAM = fs.readFileSync(
@@ -94,6 +94,11 @@ export interface StackFixtureOptions {
   stack?: string;
   /** Install directory to create the project in (default: the shared one of ensureConsumer). */
   consumerDir?: string;
+  /**
+   * `yaml`: a Pulumi YAML project that loads the installed provider plugin (pulumi-resource-vobiz)
+   * through Pulumi.yaml's `plugins.providers`; its program goes in `files["Main.yaml"]`.
+   */
+  runtime?: "nodejs" | "yaml";
 }
 
 export function randomToken(prefix = "tok"): string {
@@ -107,11 +112,14 @@ export async function createStackFixture(options: StackFixtureOptions): Promise<
     options.sharedSandbox ?? (await startSandbox({ ...options.sandbox, accounts: [{ authId, authToken }] }));
   if (options.sharedSandbox) sandbox.accounts.add({ authId, authToken });
   const consumerDir = options.consumerDir ?? ensureConsumer();
+  const yaml = options.runtime === "yaml";
   const ws = new PulumiWorkspace({
     name: options.name,
     consumerDir,
+    runtime: options.runtime,
+    providerPlugins: yaml ? [{ name: "vobiz", path: installedPluginDir(consumerDir) }] : undefined,
     files:
-      options.copyFrom || options.inPlace
+      options.copyFrom || options.inPlace || yaml
         ? options.files
         : { "index.ts": SPEC_PROGRAM, "spec.json": "{}", ...(options.files ?? {}) },
     copyFrom: options.copyFrom,
