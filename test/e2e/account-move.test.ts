@@ -64,8 +64,14 @@ describe("moving a stack to another account (README: Moving a stack to another a
     await f.ws.setConfig("vobiz:authToken", other.authToken, { secret: true });
     const seen = f.sandbox.journal.entries().length;
     const preview = await f.ws.preview();
-    expect(preview.stdout).toMatch(/\+-\s+.*vobiz:Credential.*desk.*replace/);
-    expect(preview.stdout).toMatch(/\+-\s+.*vobiz:Credential.*phone.*replace/);
+    expect(preview.stdout).toMatch(/Resources:\n\s+\+-2 to replace/);
+    for (const name of ["desk", "phone"]) {
+      expect(preview.stdout).toMatch(
+        new RegExp(
+          `\\+-pulumi-nodejs:dynamic/vobiz:Credential: \\(replace\\)\\n.*\\n.*vobiz:Credential::${name}\\]`,
+        ),
+      );
+    }
     expect(writes(f.sandbox.journal.entries().slice(seen))).toEqual([]); // a preview writes nothing
   }
 
