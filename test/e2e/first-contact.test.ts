@@ -129,3 +129,34 @@ describe("first contact with an API that speaks /Account/ and caps pages at 40",
     await expectCleanPreview(f); // the fixture's close destroys them: adopted credentials are managed ones
   });
 });
+
+describe("what the update decides from: the account as it is then, not as its preview saw it", () => {
+  let f: StackFixture;
+  afterAll(async () => {
+    await f?.close();
+  });
+
+  test("a credential disabled in the console after the preview is enabled again by the update's adoption", async () => {
+    f = await createStackFixture({ name: "fresh-update", copyFrom: "examples/fleet" });
+    const live = f.sandbox.credentials.create(f.authId, { username: "lobby", password: "Lobby-pw-0123" });
+    f.secrets["live password lobby"] = "Lobby-pw-0123";
+    f.ws.writeFile(
+      "fleet.yaml",
+      'credentials:\n  - username: "lobby"\n    enabled: true\n    adoptExisting: keepPassword\n',
+    );
+    await f.ws.setConfig("credentialsFile", "fleet.yaml");
+
+    f.takeRequests();
+    await f.ws.preview(); // the plan: adopt, nothing to write (the live credential matches)
+    expect(countByMethod(f.takeRequests())).toEqual({ GET: 1 });
+    f.sandbox.credentials.update(f.authId, live.id, { enabled: false }); // someone, meanwhile
+
+    await f.ws.up(); // --skip-preview: the update reads the account itself
+    const sent = f.takeRequests();
+    expect(countByMethod(sent)).toEqual({ GET: 1, PUT: 1 });
+    expect(sent.find((e) => e.method === "PUT")?.body).toEqual({ enabled: true });
+    expect(f.live()[0].enabled).toBe(true);
+    expect(f.sandbox.credentials.verifyPassword(f.authId, live.id, "Lobby-pw-0123")).toBe(true);
+    await expectCleanPreview(f);
+  });
+});
