@@ -27,7 +27,11 @@ export interface RateLimiterTuning extends RateEstimatorTuning {
   quietMs: number;
 }
 
-/** The defaults, in one visible place; a limiter's `tuning` option is merged over them. */
+/**
+ * The defaults, in one visible place; a limiter's `tuning` option is merged over them. Chosen in
+ * simulated time against the sandbox's own bucket (bench/limiter-sim.js, see bench/README.md),
+ * then checked through the engine (fault 10a, `npm run bench:scale -- --rate-limited`).
+ */
 export const DEFAULT_RATE_LIMITER_TUNING: Readonly<RateLimiterTuning> = Object.freeze({
   margin: 0.95,
   startGrowth: 0.4,
@@ -134,9 +138,11 @@ export class AccountRateLimiter {
   }
 
   /**
-   * Tells the limiter how a request was answered: a served answer (any status but 429) counts
-   * towards the estimate of what Vobiz serves; a 429 pauses every request of the account for
-   * `serverWaitMs` (when it fits in `maxPauseMs`) and re-paces the account (once per pause).
+   * Tells the limiter how a request was answered, once per turn taken (also when no answer came):
+   * the turn is handed back; a served answer (any status but 429) counts towards the estimate of
+   * what Vobiz serves; a 429 pauses every request of the account for `serverWaitMs` (when it fits
+   * in `maxPauseMs`) and re-paces the account (once per pause). A turn never handed back would
+   * count as busy time for good, and the estimates would lean low.
    */
   answered(answer: LimiterAnswer): void {
     this.queue.release();
