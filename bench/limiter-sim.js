@@ -11,6 +11,9 @@
  *   --module PATH     the limiter module to load (default dist/http/limiter/accountLimiter.js),
  *                     e.g. an older build kept for comparison
  *   --tuning JSON     overrides of the limiter's tuning, e.g. '{"margin":0.9}'
+ *   --seeds N         run each scenario N times with the engine's step and the latency jittered
+ *                     (each between half and one and a half times its value, seeds 1..N) and
+ *                     report the median and the worst run (default 1: no jitter)
  *
  * Each worker (the engine's --parallel) sends one request after another, each through the
  * transport's loop as transport.ts runs it: take a turn, send, report the answer; on a 429 sleep
@@ -54,19 +57,34 @@ const SCENARIOS = {
 };
 
 function parseArgs(argv) {
-  const o = { scenario: undefined, trace: false, module: undefined, tuning: undefined };
+  const o = { scenario: undefined, trace: false, module: undefined, tuning: undefined, seeds: 1 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--scenario") o.scenario = argv[++i];
     else if (a === "--trace") o.trace = true;
     else if (a === "--module") o.module = path.resolve(argv[++i]);
     else if (a === "--tuning") o.tuning = JSON.parse(argv[++i]);
+    else if (a === "--seeds") o.seeds = Number(argv[++i]);
     else throw new Error(`unknown option ${a} (see the comment at the top of bench/limiter-sim.js)`);
   }
+  if (!(Number.isInteger(o.seeds) && o.seeds >= 1))
+    throw new Error("--seeds needs a whole number of at least 1");
   if (o.scenario && !SCENARIOS[o.scenario]) {
     throw new Error(`unknown scenario ${o.scenario}; one of ${Object.keys(SCENARIOS).join(", ")}`);
   }
   return o;
+}
+
+/** A seeded PRNG (mulberry32): the same seed gives the same run. */
+function prng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 /** Simulated time: `sleep` resolves when `run` reaches its moment; events in time order. */
@@ -101,7 +119,10 @@ function simulatedClock(start = Date.UTC(2030, 0, 1)) {
   return { clock, run, start };
 }
 
-async function simulate(name, s, modulePath, trace, tuning) {
+async function simulate(name, s, modulePath, trace, tuning, seed) {
+  // Seed 0: no jitter. Otherwise each step and latency is 0.5 to 1.5 times its value.
+  const random = seed ? prng(seed) : () => 0.5;
+  const jitter = (ms) => ms * (0.5 + random());
   const { AccountRateLimiter } = require(modulePath);
   const { TokenBucket } = require(path.join(__dirname, "..", "dist", "sandbox", "ratelimit.js"));
   const { clock, run, start } = simulatedClock();
@@ -120,16 +141,16 @@ async function simulate(name, s, modulePath, trace, tuning) {
   let limited = 0;
   let requests = 0;
   const servedAt = [];
-  const half = s.latencyMs / 2;
 
   async function send(i) {
     for (let attempt = 1; ; attempt++) {
       const waited = await limiter.acquire();
       const sentAt = clock.now();
-      await clock.sleep(half);
+      const latency = jitter(s.latencyMs);
+      await clock.sleep(latency / 2);
       const decision = bucket.take(clock.now());
       requests++;
-      await clock.sleep(half);
+      await clock.sleep(latency / 2);
       if (decision.allowed) {
         limiter.answered({ status: 201, sentAt, maxPauseMs: 120_000 });
         servedAt.push(clock.now());
@@ -147,7 +168,7 @@ async function simulate(name, s, modulePath, trace, tuning) {
   async function worker() {
     for (let i = next++; i < s.n; i = next++) {
       if (s.waves) await waveGate(i);
-      if (s.stepMs) await clock.sleep(s.stepMs);
+      if (s.stepMs) await clock.sleep(jitter(s.stepMs));
       await send(i);
     }
   }
@@ -183,25 +204,43 @@ async function main() {
   const names = opts.scenario ? [opts.scenario] : Object.keys(SCENARIOS);
   const rows = [];
   for (const name of names) {
-    if (opts.trace) process.stdout.write(`${name}:\n`);
-    const r = await simulate(name, SCENARIOS[name], modulePath, opts.trace, opts.tuning);
-    if (opts.trace) for (const l of r.lines) process.stdout.write(`  ${l}\n`);
-    rows.push(r);
+    const runs = [];
+    for (let seed = opts.seeds > 1 ? 1 : 0; seed <= (opts.seeds > 1 ? opts.seeds : 0); seed++) {
+      if (opts.trace) process.stdout.write(`${name}${seed ? ` (seed ${seed})` : ""}:\n`);
+      const r = await simulate(name, SCENARIOS[name], modulePath, opts.trace, opts.tuning, seed);
+      if (opts.trace) for (const l of r.lines) process.stdout.write(`  ${l}\n`);
+      runs.push(r);
+    }
+    runs.sort((a, b) => a.ms - b.ms);
+    rows.push({ runs, median: runs[Math.floor((runs.length - 1) / 2)], worst: runs[runs.length - 1] });
   }
   const s = (ms) => `${(ms / 1000).toFixed(1)} s`;
-  process.stdout.write(
-    [
-      `limiter: ${path.relative(process.cwd(), modulePath) || modulePath}`,
-      "",
+  const pct = (r) => `${((100 * r.limited) / r.requests).toFixed(1)}%`;
+  const out = [`limiter: ${path.relative(process.cwd(), modulePath) || modulePath}`, ""];
+  if (opts.seeds === 1) {
+    out.push(
       "| scenario | n | limit | time | rate floor | ratio | 429 | 429 % | served per 5 s | final pace |",
       "|---|--:|---|--:|--:|--:|--:|--:|---|--:|",
-      ...rows.map((r) => {
+      ...rows.map(({ median: r }) => {
         const sc = SCENARIOS[r.name];
-        return `| ${r.name} | ${sc.n} | ${sc.rate}/s burst ${sc.burst}, ${sc.workers} at once | ${s(r.ms)} | ${s(r.floorMs)} | ${(r.ms / r.floorMs).toFixed(2)} | ${r.limited} | ${((100 * r.limited) / r.requests).toFixed(1)}% | ${r.per5s.join(" ")} | ${fmt(r.finalRate)} |`;
+        return `| ${r.name} | ${sc.n} | ${sc.rate}/s burst ${sc.burst}, ${sc.workers} at once | ${s(r.ms)} | ${s(r.floorMs)} | ${(r.ms / r.floorMs).toFixed(2)} | ${r.limited} | ${pct(r)} | ${r.per5s.join(" ")} | ${fmt(r.finalRate)} |`;
       }),
+    );
+  } else {
+    out.push(
+      `${opts.seeds} runs per scenario, the engine's step and the latency jittered:`,
       "",
-    ].join("\n"),
-  );
+      "| scenario | rate floor | median time | ratio | worst time | ratio | 429 median | 429 most | 429 % most |",
+      "|---|--:|--:|--:|--:|--:|--:|--:|--:|",
+      ...rows.map(({ runs, median, worst }) => {
+        const byLimited = [...runs].sort((a, b) => a.limited - b.limited);
+        const most = byLimited[byLimited.length - 1];
+        const mid = byLimited[Math.floor((byLimited.length - 1) / 2)];
+        return `| ${median.name} | ${s(median.floorMs)} | ${s(median.ms)} | ${(median.ms / median.floorMs).toFixed(2)} | ${s(worst.ms)} | ${(worst.ms / worst.floorMs).toFixed(2)} | ${mid.limited} | ${most.limited} | ${pct(most)} |`;
+      }),
+    );
+  }
+  process.stdout.write(`${out.join("\n")}\n`);
 }
 
 if (require.main === module) {
