@@ -3,9 +3,11 @@
  * decisions on 429s (a guess from what was served when unpaced; between what was served and the
  * pace when paced; one per pause; never under the floor) and how the pace grows with paced time.
  */
+import { DEFAULT_RATE_LIMITER_TUNING } from "../../provider/http/limiter/accountLimiter";
 import { RateEstimator, type RateEstimatorTuning } from "../../provider/http/limiter/rateEstimator";
 
-const TUNING: RateEstimatorTuning = { margin: 0.95, startGrowth: 0.4, probeGrowth: 0.002, minRate: 1 };
+/** The defaults, spelled out: the test names state them. */
+const TUNING: RateEstimatorTuning = { margin: 0.95, startGrowth: 0.4, probeGrowth: 0.001, minRate: 1 };
 
 /** An estimator and a time line: wall time, paced time and busy time, all in ms. */
 function setup(tuning: Partial<RateEstimatorTuning> = {}) {
@@ -99,7 +101,11 @@ describe("RateEstimator", () => {
     });
   });
 
-  it("after a paced 429, grows 0.2% per paced second", () => {
+  it("uses the limiter's defaults", () => {
+    expect(DEFAULT_RATE_LIMITER_TUNING).toMatchObject(TUNING);
+  });
+
+  it("after a paced 429, grows 0.1% per paced second", () => {
     const { estimator, serve, limited, pacedFor, t } = setup();
     serve(10, 200);
     limited();
@@ -107,7 +113,7 @@ describe("RateEstimator", () => {
     limited();
     const after = estimator.rate(t.paced);
     pacedFor(10_000);
-    expect(estimator.rate(t.paced)).toBeCloseTo(after * Math.exp(0.02), 6);
+    expect(estimator.rate(t.paced)).toBeCloseTo(after * Math.exp(0.01), 6);
   });
 
   it("when Vobiz served more than the pace, the pace is the limit (it met the 429)", () => {

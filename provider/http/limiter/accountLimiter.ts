@@ -35,7 +35,7 @@ export interface RateLimiterTuning extends RateEstimatorTuning {
 export const DEFAULT_RATE_LIMITER_TUNING: Readonly<RateLimiterTuning> = Object.freeze({
   margin: 0.95,
   startGrowth: 0.4,
-  probeGrowth: 0.002,
+  probeGrowth: 0.001,
   minRate: 1,
   defaultPauseMs: 1_000,
   quietMs: 2_000,

@@ -26,7 +26,7 @@ export interface RateEstimatorTuning {
   margin: number;
   /** Growth of the pace per second of paced time while the limit is a guess (0.4: about 50%/s). */
   startGrowth: number;
-  /** Growth per second of paced time once a 429 came while paced (0.002: 0.2%/s). */
+  /** Growth per second of paced time once a 429 came while paced (0.001: 0.1%/s). */
   probeGrowth: number;
   /**
    * Lowest pace set after a 429: keeps 429s that are not a rate limit (a flaky gateway) from
