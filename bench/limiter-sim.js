@@ -44,6 +44,8 @@ const SCENARIOS = {
     stepMs: 0,
     waves: { size: 10, gapMs: 5000 },
   },
+  // No rate limit, but 8% of requests answered 429 (Retry-After 1) at random, as fault 01 does.
+  "flaky-01": { n: 50, workers: 8, rate: 1000, burst: 1000, latencyMs: 25, stepMs: 450, flaky: 0.08 },
   // Long waves: 5 waves of 40 requests, 20 s apart (each takes about 8 s at 5 req/s), then idle.
   "waves-long": {
     n: 200,
@@ -121,8 +123,8 @@ function simulatedClock(start = Date.UTC(2030, 0, 1)) {
 
 async function simulate(name, s, modulePath, trace, tuning, seed) {
   // Seed 0: no jitter. Otherwise each step and latency is 0.5 to 1.5 times its value.
-  const random = seed ? prng(seed) : () => 0.5;
-  const jitter = (ms) => ms * (0.5 + random());
+  const random = seed ? prng(seed) : prng(1_000_003);
+  const jitter = seed ? (ms) => ms * (0.5 + random()) : (ms) => ms;
   const { AccountRateLimiter } = require(modulePath);
   const { TokenBucket } = require(path.join(__dirname, "..", "dist", "sandbox", "ratelimit.js"));
   const { clock, run, start } = simulatedClock();
@@ -148,7 +150,8 @@ async function simulate(name, s, modulePath, trace, tuning, seed) {
       const sentAt = clock.now();
       const latency = jitter(s.latencyMs);
       await clock.sleep(latency / 2);
-      const decision = bucket.take(clock.now());
+      const decision =
+        s.flaky && random() < s.flaky ? { allowed: false, waitMs: 1000 } : bucket.take(clock.now());
       requests++;
       await clock.sleep(latency / 2);
       if (decision.allowed) {
@@ -181,9 +184,12 @@ async function simulate(name, s, modulePath, trace, tuning, seed) {
   await run(done);
   await done;
   const ms = clock.now() - start;
-  const floorMs = s.waves
+  // The least time the limit allows, or the engine's own (rounds of `workers` steps) if longer.
+  const engineMs = Math.ceil(s.n / s.workers) * (s.stepMs + s.latencyMs);
+  const limitMs = s.waves
     ? (Math.ceil(s.n / s.waves.size) - 1) * s.waves.gapMs + ((s.waves.size - s.burst) / s.rate) * 1000
-    : ((s.n - s.burst) / s.rate) * 1000;
+    : (Math.max(0, s.n - s.burst) / s.rate) * 1000;
+  const floorMs = Math.max(engineMs, limitMs);
   const per5s = [];
   for (const t of servedAt) {
     const k = Math.floor((t - start) / 5000);
