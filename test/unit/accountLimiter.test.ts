@@ -1,11 +1,16 @@
 /**
- * The shared, adaptive rate limiter of one account (provider/rateLimiter.ts) and the process's
- * registry of them, on a manual clock: turns in call order at the permitted rate, a 429 pausing
- * every request, the rate lowered once per pause and grown back slowly, the ceiling, and one debug
- * line when throttling starts and one when it ends.
+ * One account's shared rate limiter (provider/http/limiter/accountLimiter.ts), its parts composed
+ * (each part has its own test: limiter-turnQueue, limiter-rateEstimator, limiter-throttleReport),
+ * and the process's registry of them, on a manual clock: turns in call order at the pace of the
+ * moment, a 429 pausing every request and re-pacing the waiting ones, the ceiling, the tuning
+ * merged over the defaults, and one debug line when throttling starts and one when it ends.
  */
 import { limiterFor, resetSharedLimiters, sharedLimiter } from "../../provider/http/limiter/registry";
-import { AccountRateLimiter, type RateLimiterOptions } from "../../provider/http/limiter/accountLimiter";
+import {
+  AccountRateLimiter,
+  DEFAULT_RATE_LIMITER_TUNING,
+  type RateLimiterOptions,
+} from "../../provider/http/limiter/accountLimiter";
 import { FAKE_EPOCH_MS } from "../helpers/fakeClock";
 import { flush, manualClock, type ManualClock } from "../helpers/manualClock";
 
@@ -38,13 +43,23 @@ function acquireMany(limiter: AccountRateLimiter, clock: ManualClock, n: number)
   return { times, done };
 }
 
-/** Answers `n` requests as served, one every `gapMs`. */
+/**
+ * Sends `n` requests one after another, each answered 200 after `gapMs` in flight (and after
+ * waiting for its turn, in steps of 10 ms, when the limiter paces).
+ */
 async function serve(limiter: AccountRateLimiter, clock: ManualClock, n: number, gapMs: number) {
   for (let i = 0; i < n; i++) {
-    limiter.answered({ status: 200, sentAt: clock.now() });
+    let turned = false;
+    void limiter.acquire().then(() => (turned = true));
+    await clock.advance(0);
+    while (!turned) await clock.advance(10);
+    const sentAt = clock.now();
     await clock.advance(gapMs);
+    limiter.answered({ status: 200, sentAt });
   }
 }
+
+const gaps = (times: number[]) => times.slice(1).map((t, i) => t - times[i]);
 
 describe("AccountRateLimiter", () => {
   it("lets every request through at once until something says otherwise", async () => {
@@ -75,6 +90,7 @@ describe("AccountRateLimiter", () => {
     await done;
     // Nothing was served before the 429, so no rate could be estimated: the pause alone applies.
     expect(times).toEqual([3000, 3000, 3000]);
+    expect(limiter.state().rate).toBe(Infinity);
   });
 
   it("a 429 that arrives while requests wait moves their turns past the pause", async () => {
@@ -85,104 +101,63 @@ describe("AccountRateLimiter", () => {
     await clock.advance(20_000);
     await done;
     expect(times[0]).toBe(0);
-    expect(times.slice(1).every((t) => t >= 4500)).toBe(true);
-    expect(times[2] - times[1]).toBeGreaterThanOrEqual(1000 / 1); // still paced after the pause
+    expect(times[1]).toBe(4500);
+    expect(times[2] - times[1]).toBeGreaterThanOrEqual(1000); // still paced after the pause
   });
 
-  it("a 429 voids the turns handed out at the old rate: the waiters take new ones at the lowered rate", async () => {
+  it("a 429 while requests wait re-paces them: the lowered pace applies to every waiting turn", async () => {
     const { clock, limiter } = setup({ maxRequestsPerSecond: 10 });
-    const { times, done } = acquireMany(limiter, clock, 5); // turns at 0, 100, 200, 300, 400
+    const { times, done } = acquireMany(limiter, clock, 5); // turns due at 0, 100, 200, ...
     await clock.advance(50);
-    limiter.answered({ status: 429, sentAt: FAKE_EPOCH_MS, serverWaitMs: 0 }); // 0.8 x 10
+    // Paced at 10 with nothing served since: the pace met the 429, and drops to 0.95 x 10.
+    limiter.answered({ status: 429, sentAt: FAKE_EPOCH_MS, serverWaitMs: 0 });
     await clock.advance(5000);
     await done;
-    // About one turn every 125 ms from the last turn taken (the rate grows back a little: 5%
-    // a second), not the old 100 ms spacing.
-    expect(times.slice(0, 2)).toEqual([0, 125]);
-    const gaps = times.slice(1).map((t, i) => t - times[i]);
-    for (const gap of gaps) expect(gap).toBeGreaterThan(120);
+    expect(times[0]).toBe(0);
+    for (const gap of gaps(times)) {
+      expect(gap).toBeGreaterThan(1000 / 9.5 - 0.5); // grown back by at most 0.1% a second
+      expect(gap).toBeLessThan(1000 / 9.5 + 0.5);
+    }
   });
 
-  it("after an unpaced 429, guesses 0.8 x the rate served so far and grows fast until the next 429", async () => {
+  it("waiting requests go out at the pace of the moment: as the pace grows after a 429, they come closer", async () => {
     const { clock, limiter } = setup();
-    await serve(limiter, clock, 10, 200); // 10 served over 2 s: 5 per second
-    const before = clock.now();
-    limiter.answered({ status: 429, sentAt: before - 100, serverWaitMs: 1000 });
-    expect(limiter.state().rate).toBeCloseTo(4, 5);
-    // A second 429 of a request sent before the decrease does not lower it again.
-    limiter.answered({ status: 429, sentAt: before - 50, serverWaitMs: 1000 });
-    expect(limiter.state().rate).toBeCloseTo(4, 5);
-    // The first 429 may have met only the burst: the guess grows about 50% a second.
-    await clock.advance(1000);
-    const pace = 4 * Math.exp(0.4);
-    expect(limiter.state().rate).toBeCloseTo(pace, 5);
-    // A 429 while paced, with the rate served over the window (10 answers in the 3 s since the
-    // first) well under the pace: the pace did not hold requests back, so the served rate is the
-    // estimate of the limit.
-    expect(10 / 3).toBeLessThan(0.8 * pace);
-    limiter.answered({ status: 429, sentAt: clock.now(), serverWaitMs: 1000 });
-    expect(limiter.state().rate).toBeCloseTo(0.8 * (10 / 3), 5);
-    expect(limiter.state().rateLimited).toBe(3);
+    await serve(limiter, clock, 2, 0); // the burst Vobiz allowed
+    limiter.answered({ status: 429, sentAt: clock.now(), serverWaitMs: 1000 }); // pace 1.9, a guess
+    const { times, done } = acquireMany(limiter, clock, 10);
+    await clock.advance(30_000);
+    await done;
+    // All 10 queued at once. Turns fixed when they queued would be 1000 / 1.9 ms apart to the end;
+    // taken at the pace of the moment, which grows while it holds them back, each gap is shorter
+    // than the one before.
+    expect(times[0]).toBe(1000);
+    const g = gaps(times);
+    expect(g[0]).toBeGreaterThan(400);
+    for (let i = 1; i < g.length; i++) expect(g[i]).toBeLessThan(g[i - 1]);
+    expect(g[g.length - 1]).toBeLessThan(0.5 * g[0]);
   });
 
-  it("a 429 while the pace holds requests back lowers the rate to 0.8 x the pace", async () => {
-    const { clock, limiter } = setup({ maxRequestsPerSecond: 5 });
-    await serve(limiter, clock, 20, 250); // 4 per second for 5 s, under the pace of 5
+  it("after a paced 429 the pace settles near the limit: between what was served since the last 429 and the pace", async () => {
+    const { clock, limiter } = setup();
+    await serve(limiter, clock, 10, 200); // 5 per second
     limiter.answered({ status: 429, sentAt: clock.now(), serverWaitMs: 0 });
-    // Served (4/s) is within paceTrust (0.8) of the pace: the pace (5) met the limit.
-    expect(limiter.state().rate).toBeCloseTo(4, 5);
-  });
-
-  it("estimates what Vobiz serves now from the last 20 answers, not from a slow start before them", async () => {
-    const { clock, limiter } = setup();
-    await serve(limiter, clock, 2, 0); // the burst before the first 429
-    limiter.answered({ status: 429, sentAt: clock.now(), serverWaitMs: 1000 }); // unpaced: guess 1.6
-    await clock.advance(1000);
-    await serve(limiter, clock, 10, 500); // 2 a second while the guess grows
-    await serve(limiter, clock, 20, 200); // then 5 a second, what Vobiz allows
+    expect(limiter.state().rate).toBeCloseTo(0.95 * 5, 6);
+    await clock.advance(1000); // idle: neither busy nor paced time
+    await serve(limiter, clock, 8, 250); // 4 per busy second since, under the pace of 4.75
     const pace = limiter.state().rate;
-    expect(pace).toBeGreaterThan(10); // the guess grew far past it
     limiter.answered({ status: 429, sentAt: clock.now(), serverWaitMs: 0 });
-    // 20 answers over the last 4 s: 5 a second (the whole 10 s window would say 3).
-    expect(limiter.state().rate).toBeCloseTo(0.8 * 5, 5);
-  });
-
-  it("a 429 when Vobiz served more than the pace over the window takes the served rate", async () => {
-    const { clock, limiter } = setup();
-    await serve(limiter, clock, 10, 100); // 10 per second
-    limiter.answered({ status: 429, sentAt: clock.now(), serverWaitMs: 0 }); // unpaced: guess 8
-    // Paced at 8, but 10 per second were accepted over the window: the limit is at least 10.
-    limiter.answered({ status: 429, sentAt: clock.now(), serverWaitMs: 0 });
-    expect(limiter.state().rate).toBeCloseTo(8, 5);
-  });
-
-  it("once the limit is known, grows back quickly to near it, then probes slowly, then stops pacing", async () => {
-    const { clock, limiter } = setup();
-    await serve(limiter, clock, 10, 100); // 10 per second
-    limiter.answered({ status: 429, sentAt: clock.now(), serverWaitMs: 0 }); // unpaced: guess 8
-    await clock.advance(10_000); // the guess grows far past what was served
-    await serve(limiter, clock, 40, 250); // 4 per second over the window, well under the pace
-    // The limit: the last 20 answers came over the last 5 s, 4 a second.
-    limiter.answered({ status: 429, sentAt: clock.now(), serverWaitMs: 0 });
-    expect(limiter.state().rate).toBeCloseTo(0.8 * 4, 5);
-    await clock.advance(5000); // 5%/s up to 0.95 x 4 (3.5 s), then 0.1%/s
-    const recovered = limiter.state().rate;
-    expect(recovered).toBeGreaterThanOrEqual(0.95 * 4);
-    expect(recovered).toBeLessThan(0.95 * 4 * 1.002);
-    await clock.advance(10_000);
-    const probed = limiter.state().rate;
-    expect(probed).toBeGreaterThan(recovered);
-    expect(probed).toBeLessThan(recovered * 1.02);
-    await clock.advance(2_000_000); // past 4 x the 429's rate: unpaced again
-    expect(limiter.state().rate).toBe(Infinity);
+    expect(limiter.state().rate).toBeCloseTo(0.95 * Math.sqrt(4 * pace), 6);
+    expect(limiter.state().rateLimited).toBe(2);
   });
 
   it("never paces above the ceiling, whatever it learns", async () => {
     const { clock, limiter } = setup({ maxRequestsPerSecond: 2 });
     await serve(limiter, clock, 10, 100);
     limiter.answered({ status: 429, sentAt: clock.now(), serverWaitMs: 0 });
-    expect(limiter.state().rate).toBeCloseTo(1.6, 5); // the ceiling was the pace: 0.8 x 2
-    await clock.advance(600_000);
+    expect(limiter.state().rate).toBeCloseTo(1.9, 6); // the ceiling was the pace: 0.95 x 2
+    const { done } = acquireMany(limiter, clock, 200); // held back for 100 s: the pace grows
+    await clock.advance(200_000);
+    await done;
     expect(limiter.state().rate).toBe(2);
   });
 
@@ -196,6 +171,22 @@ describe("AccountRateLimiter", () => {
     expect(times).toEqual([0, 0]);
   });
 
+  it("an attempt with no answer (network failure) hands its turn back and changes nothing else", async () => {
+    const { clock, limiter } = setup({ maxRequestsPerSecond: 2 });
+    await limiter.acquire();
+    limiter.answered({ sentAt: clock.now() });
+    expect(limiter.state()).toMatchObject({ rate: 2, pausedUntil: 0, rateLimited: 0, waiting: 0 });
+  });
+
+  it("takes its tuning from the defaults, with the options merged over them", async () => {
+    expect(Object.isFrozen(DEFAULT_RATE_LIMITER_TUNING)).toBe(true);
+    const { clock, limiter } = setup({ tuning: { margin: 0.5 } });
+    await serve(limiter, clock, 10, 200); // 5 per second
+    limiter.answered({ status: 429, sentAt: clock.now() }); // no reset named: the default pause
+    expect(limiter.state().rate).toBeCloseTo(2.5, 6);
+    expect(limiter.state().pausedUntil).toBe(clock.now() + DEFAULT_RATE_LIMITER_TUNING.defaultPauseMs);
+  });
+
   it("says when throttling starts and when it ends, once each, not per request", async () => {
     const { clock, limiter, logs, runTimers } = setup();
     await serve(limiter, clock, 4, 250); // 4 per second
@@ -205,8 +196,8 @@ describe("AccountRateLimiter", () => {
     await done;
     expect(logs).toHaveLength(1); // 12 requests waited: still one line
 
-    expect(logs[0]).toMatch(
-      /^\[pulumi-vobiz\] throttling requests to MA_UNIT \(Vobiz answered 429\): at most 3\.2 requests\/s, all waiting 1 s for the reset$/,
+    expect(logs[0]).toBe(
+      "[pulumi-vobiz] throttling requests to MA_UNIT (Vobiz answered 429): at most 3.8 requests/s, all waiting 1 s for the reset",
     );
     runTimers(); // the quiet check, due 2 s after the last wait
     expect(logs).toHaveLength(2);
