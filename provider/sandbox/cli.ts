@@ -124,7 +124,9 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
   try {
     parsed = toOptions(argv);
   } catch (err) {
-    process.stderr.write(`vobiz-sandbox: ${(err as Error).message}\nRun \`vobiz-sandbox --help\` for the usage.\n`);
+    process.stderr.write(
+      `vobiz-sandbox: ${(err as Error).message}\nRun \`vobiz-sandbox --help\` for the usage.\n`,
+    );
     return 2;
   }
   if (parsed.help) {

@@ -178,7 +178,11 @@ describe("every bad input: a clear message, a non-zero exit, nothing written", (
   });
 
   test.each([
-    ["an unknown subcommand", ["import"], "vobiz-onboard: unknown command 'import'; the only subcommand is 'check'"],
+    [
+      "an unknown subcommand",
+      ["import"],
+      "vobiz-onboard: unknown command 'import'; the only subcommand is 'check'",
+    ],
     ["an unknown flag", ["--bogus"], "vobiz-onboard: Unknown option '--bogus'"],
     ["a flag check does not take", ["check", "--force"], "vobiz-onboard: 'check' writes nothing"],
   ])("usage error (%s): exit 2, one line and how to get help, no request", async (_name, args, first) => {

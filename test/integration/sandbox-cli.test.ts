@@ -187,7 +187,9 @@ test("bad arguments exit 2 with one line and how to get help; --help names the e
   const help = spawnSync(process.execPath, [CLI, "--help"], { encoding: "utf8" });
   expect(help.status).toBe(0);
   expect(help.stdout).toContain("Usage: vobiz-sandbox");
-  expect(help.stdout).toContain("Exit status: 0 stopped by SIGINT or SIGTERM, 1 could not start (or stop), 2 a usage error.");
+  expect(help.stdout).toContain(
+    "Exit status: 0 stopped by SIGINT or SIGTERM, 1 could not start (or stop), 2 a usage error.",
+  );
   const invalidSwitch = spawnSync(process.execPath, [CLI, "--switch", "singleGet=perhaps"], {
     encoding: "utf8",
   });
