@@ -160,6 +160,27 @@ describe("diff plans rotations with no request", () => {
     expect((await p.diff(ID, generatedState(younger), younger)).changes).toBe(false);
   });
 
+  test("a state written before passwordSetAt existed is aged from createdAt; with neither, never due", async () => {
+    const aged = await checked(p, { username: USERNAME, generatePassword: true, rotateAfter: "10d" });
+    const oldState = (createdAt: string | undefined): CredentialOutputs => {
+      const state = generatedState(aged);
+      delete state.passwordSetAt;
+      if (createdAt === undefined) delete state.createdAt;
+      else state.createdAt = createdAt;
+      return state;
+    };
+    const now = Date.parse(PROVIDER_NOW) + 10 * DAY; // p's clock
+    expect((await p.diff(ID, oldState(new Date(now - 10 * DAY).toISOString()), aged)).changes).toBe(true);
+    expect((await p.diff(ID, oldState(new Date(now - 9 * DAY).toISOString()), aged)).changes).toBe(false);
+    expect((await p.diff(ID, oldState(undefined), aged)).changes).toBe(false);
+    // passwordSetAt wins when both are there: a recent one is not due, however old createdAt is.
+    const recent = {
+      ...oldState(new Date(now - 30 * DAY).toISOString()),
+      passwordSetAt: new Date(now - DAY).toISOString(),
+    };
+    expect((await p.diff(ID, recent, aged)).changes).toBe(false);
+  });
+
   test("VOBIZ_NOW moves the clock of the provider", async () => {
     const q = await newProvider({ env: { VOBIZ_NOW: "2025-06-01T00:00:00Z" }, now: undefined });
     const aged = await checked(q, { username: USERNAME, generatePassword: true, rotateAfter: "90d" });
@@ -205,6 +226,22 @@ describe("update rotates with one PUT", () => {
     seen.push(sent);
     expect(api.requests).toHaveLength(1);
     expect(res.outs?.password).toBe(sent);
+  });
+
+  test("an old state without passwordSetAt, older than rotateAfter by createdAt: one PUT, then passwordSetAt is recorded", async () => {
+    const now = Date.parse(PROVIDER_NOW) + 30 * DAY;
+    const p = await newProvider({ now: () => now });
+    const news = await checked(p, { username: USERNAME, generatePassword: true, rotateAfter: "30d" });
+    const olds = generatedState(news);
+    delete olds.passwordSetAt;
+    olds.createdAt = new Date(now - 31 * DAY).toISOString();
+    const api = mockApi();
+    api.scope.put(credentialPath(ID)).reply(200, apiCredential());
+    const res = await p.update(ID, olds, news);
+    const [sent] = sentPasswords(api.requests);
+    seen.push(sent);
+    expect(api.requests.map((r) => Object.keys(r.body as object))).toEqual([["password"]]);
+    expect(res.outs).toMatchObject({ password: sent, passwordSetAt: new Date(now).toISOString() });
   });
 
   test("changing only rotateAfter (not yet due) sends nothing and keeps the password and its time", async () => {
