@@ -27,6 +27,7 @@ import {
   isGenerated,
   providerNow,
   rotationFailed,
+  triggerChangeRotates,
   withPasswordOutputs,
   withRotation,
 } from "./rotation";
@@ -75,7 +76,8 @@ export const UPDATE_PATCHERS: Record<
   passwordVersion: (patch, news, password) => declaresPassword(news) && (patch.password = password()),
   generatePassword: (patch, news, password) => declaresPassword(news) && (patch.password = password()),
   passwordLength: (patch, news, password) => declaresPassword(news) && (patch.password = password()),
-  rotationTriggers: (patch, news, password) => declaresPassword(news) && (patch.password = password()),
+  rotationTriggers: (patch, news, password) =>
+    triggerChangeRotates(news) && declaresPassword(news) && (patch.password = password()),
   rotateAfter: () => undefined, // state only; an expired age rotates (rotation.ts)
   enabled: (patch, news) => (patch.enabled = news.enabled),
   description: (patch, news) => (patch.description = normaliseDescription(news.description) ?? ""),

@@ -97,16 +97,26 @@ export function rotates(updates: readonly FieldName[]): boolean {
 }
 
 /**
- * A declared password cannot rotate itself: a trigger or the age asks for a new value that only
- * the program can give. Throws (before any request, state unchanged) unless the program declares
- * a new password in the same update.
+ * Whether a change of `rotationTriggers` sets a new password. It does in every mode but one: a
+ * declared password dropping its triggers. `check` refuses triggers next to a declared password,
+ * so only a state written before that rule holds both, and removing them changes state only.
+ */
+export function triggerChangeRotates(news: Partial<CredentialInputs>): boolean {
+  return !(news.password !== undefined && normaliseTriggers(news.rotationTriggers) === undefined);
+}
+
+/**
+ * A declared password cannot rotate itself: the age asks for a new value that only the program
+ * can give. Throws (before any request, state unchanged) unless the program declares a new
+ * password in the same update.
  */
 export function assertCanRotate(
   username: string,
   updates: readonly FieldName[],
   news: CredentialInputs,
 ): void {
-  if (news.password === undefined || !rotates(updates) || updates.includes("password")) return;
+  const asked = triggerChangeRotates(news) ? updates : updates.filter((name) => name !== "rotationTriggers");
+  if (news.password === undefined || !rotates(asked) || updates.includes("password")) return;
   const why = updates.includes("passwordSetAt")
     ? `is older than rotateAfter (${news.rotateAfter})`
     : "is due for rotation (rotationTriggers changed)";

@@ -360,6 +360,37 @@ describe("valid inputs", () => {
   });
 });
 
+describe("rotationTriggers next to a declared password (the provider cannot choose its value)", () => {
+  test("refused before any request, naming both inputs and the fix", async () => {
+    const result = await p.check({}, { ...ok, rotationTriggers: { rotation: "1" } });
+    expect(result.inputs).toBeUndefined();
+    expect(result.failures).toEqual([{ property: "rotationTriggers", reason: expect.any(String) }]);
+    const reason = result.failures![0].reason;
+    expect(reason).toMatch(/cannot rotate a declared 'password'/);
+    expect(reason).toMatch(/Remove 'rotationTriggers'.*declaring a new value/);
+    expect(reason).toMatch(/'generatePassword: true'.*'passwordFrom'/);
+    expectFreeOf(JSON.stringify(result), [PW]);
+    // Through the engine adapter the name moves into the reason (a map's value is not echoed).
+    const engine = await engineCredentialProvider.check({}, { ...ok, rotationTriggers: { rotation: "1" } });
+    expect(engine.failures).toEqual([
+      {
+        property: "",
+        reason: expect.stringMatching(/^rotationTriggers cannot rotate a declared 'password'/),
+      },
+    ]);
+  });
+
+  test.each<[string, Record<string, unknown>]>([
+    ["an empty map (the same as none)", { ...ok, rotationTriggers: {} }],
+    ["rotateAfter (the age reminder stays allowed)", { ...ok, rotateAfter: "90d" }],
+    ["generatePassword", { username: USERNAME, generatePassword: true, rotationTriggers: { r: 1 } }],
+    ["passwordFrom", { username: USERNAME, passwordFrom: { env: "SIP_PW" }, rotationTriggers: { r: 1 } }],
+  ])("accepted: %s", async (_name, raw) => {
+    const result = await p.check({}, raw);
+    expect(result.failures).toBeUndefined();
+  });
+});
+
 describe("check reads passwordFrom only when the plan sends the password (create or rotation)", () => {
   const source = { config: "sipPassword" };
   const olds = {

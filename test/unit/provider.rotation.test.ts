@@ -318,6 +318,22 @@ describe("update rotates with one PUT", () => {
     expect(res.outs?.passwordSetAt).toBe(PROVIDER_NOW);
   });
 
+  test("an old state with rotationTriggers next to a declared password: removing them changes state only", async () => {
+    const p = await newProvider();
+    // Written before check refused the combination (check would refuse these inputs now).
+    const olds = stateOf(await checked(p, { username: USERNAME, password: DECLARED }), {
+      rotationTriggers: { rotation: "1" },
+      passwordSetAt: PROVIDER_NOW,
+    });
+    const news = await checked(p, { username: USERNAME, password: DECLARED });
+    expect((await p.diff(ID, olds, news)).changes).toBe(true);
+    const api = mockApi();
+    const res = await p.update(ID, olds, news);
+    expect(api.requests).toEqual([]);
+    expect(res.outs).not.toHaveProperty("rotationTriggers");
+    expect(res.outs?.passwordSetAt).toBe(PROVIDER_NOW);
+  });
+
   test("a declared password cannot rotate itself: no request, a message saying what to do", async () => {
     const p = await newProvider({ now: () => Date.parse(PROVIDER_NOW) + 100 * DAY });
     const olds = stateOf(await checked(p, { username: USERNAME, password: DECLARED, rotateAfter: "90d" }), {
