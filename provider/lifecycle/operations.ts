@@ -16,7 +16,14 @@ import type { CredentialPatch, VobizClient, VobizClientOptions } from "../api/cl
 import type { ConfigSource } from "../settings/settings";
 import { createClientCache } from "./clients";
 import type { CredentialInputs, CredentialOutputs, InputName } from "../contract/table";
-import { VobizConfigError, VobizConflictError, VobizError, VobizNotFoundError } from "../common/errors";
+import {
+  inUseAdvice,
+  VobizConfigError,
+  VobizConflictError,
+  VobizError,
+  VobizNotFoundError,
+  withAdvice,
+} from "../common/errors";
 import { fieldChanges } from "../contract/fields";
 import { parseCredentialInputs, type InputFailure } from "./inputs";
 import { partialCreateProperties, VobizPartialCreateError } from "./partialCreate";
@@ -261,6 +268,9 @@ export function createCredentialProvider(options: CredentialProviderOptions = {}
         await c.deleteCredential(id);
       } catch (e) {
         if (e instanceof VobizNotFoundError) return; // already gone: nothing to do
+        // In use by active calls: advise by what state knows (disabling helps only an enabled one).
+        if (e instanceof VobizConflictError && e.status === 409)
+          throw withAdvice(e, inUseAdvice(props?.enabled));
         throw e;
       }
     },
