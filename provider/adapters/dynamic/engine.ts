@@ -10,6 +10,7 @@ import type { VobizCredentialProvider } from "../../lifecycle/operations";
 import { vobizCredentialProvider } from "../../lifecycle/operations";
 import { maskForEngine } from "../../contract/masking";
 import { VobizPartialCreateError } from "../../lifecycle/partialCreate";
+import { withoutHostEcho } from "./hostEcho";
 
 export {
   createCredentialProvider,
@@ -85,20 +86,25 @@ async function createRecordingPartial(inputs: Parameters<VobizCredentialProvider
  * The provider as the engine drives it (through the serialized provider). Identical to
  * {@link vobizCredentialProvider} except that any call installs the SIGINT guard, that its
  * writes count as in flight for it ({@link onDynamicProviderInterrupt}), that a partial create
- * is recorded, and that a check failure whose value could be secret is reported without a
+ * is recorded, that a check failure whose value could be secret is reported without a
  * property name (checkMasking.ts): the engine prints the value of a failing property next to the
- * reason, so the name goes in the reason.
+ * reason, so the name goes in the reason; and that the host does not print our errors of check,
+ * diff, read and delete with their stack (hostEcho.ts).
  */
 export const engineCredentialProvider: VobizCredentialProvider = {
   configure: entered((req) => vobizCredentialProvider.configure(req)),
-  diff: entered((id, olds, news) => vobizCredentialProvider.diff(id, olds, news)),
-  read: entered((id, props) => vobizCredentialProvider.read(id, props)),
+  diff: entered((id, olds, news) => withoutHostEcho(() => vobizCredentialProvider.diff(id, olds, news))),
+  read: entered((id, props) => withoutHostEcho(() => vobizCredentialProvider.read(id, props))),
   create: entered((inputs) => tracked(() => createRecordingPartial(inputs))),
   update: entered((id, olds, news) => tracked(() => vobizCredentialProvider.update(id, olds, news))),
-  delete: entered((id, props) => tracked(() => vobizCredentialProvider.delete(id, props))),
-  check: entered(async (olds, news) => {
-    const result = await vobizCredentialProvider.check(olds, news);
-    if (!result.failures) return result;
-    return { failures: maskForEngine(result.failures, news) };
-  }),
+  delete: entered((id, props) =>
+    withoutHostEcho(() => tracked(() => vobizCredentialProvider.delete(id, props))),
+  ),
+  check: entered((olds, news) =>
+    withoutHostEcho(async () => {
+      const result = await vobizCredentialProvider.check(olds, news);
+      if (!result.failures) return result;
+      return { failures: maskForEngine(result.failures, news) };
+    }),
+  ),
 };

@@ -114,6 +114,10 @@ export async function getCredential(
   args: GetCredentialArgs,
   options: LookupOptions = {},
 ): Promise<CredentialInfo> {
+  return asRunError(() => findCredential(args, options));
+}
+
+async function findCredential(args: GetCredentialArgs, options: LookupOptions): Promise<CredentialInfo> {
   const { authId, all } = await allCredentials(options);
   const found = all.find((c) => c.username === args.username);
   if (!found) {
@@ -131,13 +135,31 @@ export async function getCredentials(
   args: GetCredentialsArgs = {},
   options: LookupOptions = {},
 ): Promise<CredentialInfo[]> {
-  const [{ authId, all }, { usernameMatcher }] = await Promise.all([
-    allCredentials(options),
-    import("../../onboard/declarations"),
-  ]);
-  const matches = usernameMatcher(args.filter);
-  return all
-    .filter((c) => matches(c.username) && (args.enabled === undefined || c.enabled === args.enabled))
-    .sort((a, b) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0))
-    .map((c) => info(c, authId));
+  return asRunError(async () => {
+    const [{ authId, all }, { usernameMatcher }] = await Promise.all([
+      allCredentials(options),
+      import("../../onboard/declarations"),
+    ]);
+    const matches = usernameMatcher(args.filter);
+    return all
+      .filter((c) => matches(c.username) && (args.enabled === undefined || c.enabled === args.enabled))
+      .sort((a, b) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0))
+      .map((c) => info(c, authId));
+  });
+}
+
+/**
+ * Runs a look-up; a VobizError it rejects with is marked the way Pulumi's `RunError` is
+ * (`__pulumiRunError`), so a program that does not catch it ends with the message alone, printed
+ * once, instead of "failed with an unhandled exception" and a stack trace. The error keeps its
+ * class (`instanceof VobizError` still holds) and facts.
+ */
+async function asRunError<T>(lookUp: () => Promise<T>): Promise<T> {
+  try {
+    return await lookUp();
+  } catch (e) {
+    const { VobizError } = await import("../../common/errors");
+    if (e instanceof VobizError) Object.defineProperty(e, "__pulumiRunError", { value: true });
+    throw e;
+  }
 }
