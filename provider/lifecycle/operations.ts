@@ -177,7 +177,8 @@ export function createCredentialProvider(options: CredentialProviderOptions = {}
           }
         }
       }
-      return failures.length > 0 ? { failures } : { inputs };
+      if (failures.length > 0) return { failures };
+      return { inputs: stackConfig !== undefined ? withAccount(inputs, configuredAuthId()) : inputs };
     },
 
     async diff(_id, olds, news) {
@@ -231,7 +232,7 @@ export function createCredentialProvider(options: CredentialProviderOptions = {}
       const inputs = inputsFromLive(state, live);
       const outs = withPasswordOutputs(outputsOf(inputs, live, c.authId), inputs, state, undefined, 0);
       if (isGenerated(inputs)) delete (inputs as Partial<CredentialInputs>).password; // an output, not an input
-      return { id, props: outs, inputs: { ...inputs } };
+      return { id, props: outs, inputs: withAccount(inputs, outs.accountId) };
     },
 
     async update(id, olds, news) {
@@ -275,6 +276,18 @@ export function createCredentialProvider(options: CredentialProviderOptions = {}
       }
     },
   };
+}
+
+/**
+ * The inputs the engine stores, with the account the credential lives on (or will). The engine
+ * names a replace's reason (`[diff: ~accountId]`, `~ accountId: "MA_A" => "MA_B"`) only from a
+ * changed input: a dynamic provider's DiffResult cannot carry the changed keys. So when a stack is
+ * pointed at another account (diff replaces on `accountId`), the preview says why. It is not an
+ * input of the program (the configured account wins over any value given) and nothing but the display
+ * reads it.
+ */
+function withAccount(inputs: CredentialInputs, accountId: string | undefined): CredentialInputs {
+  return accountId === undefined ? inputs : Object.assign({ ...inputs }, { accountId });
 }
 
 /** Takes over the existing credential of the same username: one PUT sets what the program declares. */

@@ -6,18 +6,22 @@
 import fc from "fast-check";
 import { plainValuedInputs } from "../../provider/contract/masking";
 import {
+  createCredentialProvider,
   engineCredentialProvider,
   type VobizCredentialProvider,
 } from "../../provider/adapters/dynamic/engine";
 import { PASSWORD_MIN_LENGTH, USERNAME_PATTERN } from "../../provider/contract/rules";
 import { UNKNOWN } from "../../provider/contract/unknown";
 import {
+  AUTH_ID,
   AUTH_TOKEN,
+  BASE_URL,
   captureOutput,
   checked,
   expectFreeOf,
   mockApi,
   newProvider,
+  stackConfig,
   useNock,
 } from "./provider.harness";
 
@@ -349,6 +353,7 @@ describe("valid inputs", () => {
       passwordVersion: 0,
       enabled: true,
       adoptExisting: false,
+      accountId: AUTH_ID, // configured: the account, for the engine's display of an account switch
     });
     expectFreeOf(JSON.stringify(result), ["Cfg_SECRET_pw9"]);
   });
@@ -388,6 +393,35 @@ describe("rotationTriggers next to a declared password (the provider cannot choo
   ])("accepted: %s", async (_name, raw) => {
     const result = await p.check({}, raw);
     expect(result.failures).toBeUndefined();
+  });
+});
+
+describe("the configured account among the checked inputs (the engine names it in a replace)", () => {
+  test("configured: accountId is the configured Auth ID; before configure: none", async () => {
+    expect((await p.check({}, ok)).inputs).toMatchObject({ accountId: AUTH_ID });
+    const unconfigured = await newProvider({ env: { VOBIZ_AUTH_TOKEN: AUTH_TOKEN } });
+    expect((await unconfigured.check({}, ok)).inputs).not.toHaveProperty("accountId");
+  });
+
+  test("an account switch: diff replaces on accountId, and the stored inputs differ in accountId alone", async () => {
+    // The same stack pointed at another account (stack config wins over the environment).
+    const other = createCredentialProvider({
+      env: { VOBIZ_AUTH_TOKEN: AUTH_TOKEN },
+      clientOptions: { baseUrl: BASE_URL, retry: { maxAttempts: 1 } },
+    });
+    await other.configure({ config: stackConfig({ "vobiz:authId": "MA_OTHER" }) });
+    const before = (await p.check({}, ok)).inputs!;
+    const after = (await other.check({ ...before }, ok)).inputs!;
+    expect(after).toEqual({ ...before, accountId: "MA_OTHER" });
+    const state = { ...before, accountId: AUTH_ID, realm: `${AUTH_ID}.sip.vobiz.ai` };
+    expect(await other.diff("id-1", state, after)).toEqual({
+      changes: true,
+      replaces: ["accountId"],
+      deleteBeforeReplace: false,
+    });
+    // Not an input of the program (a Vobiz-set field the resource class declares): the configured account wins.
+    const given = await p.check({}, { ...ok, accountId: "MA_OTHER" });
+    expect(given.inputs).toMatchObject({ accountId: AUTH_ID });
   });
 });
 
@@ -550,7 +584,9 @@ describe("the engine-facing provider (engineCredentialProvider)", () => {
   });
 
   test("valid inputs pass through unchanged", async () => {
-    expect(await engineCredentialProvider.check({}, ok)).toEqual(await p.check({}, ok));
+    // Both unconfigured (the engine's singleton is, in this test), so neither adds the account.
+    const unconfigured = await newProvider({ env: { VOBIZ_AUTH_TOKEN: AUTH_TOKEN, ...SOURCE_ENV } });
+    expect(await engineCredentialProvider.check({}, ok)).toEqual(await unconfigured.check({}, ok));
   });
 });
 

@@ -537,6 +537,7 @@ describe("read", () => {
       enabled: true,
       description: "Front desk",
       adoptExisting: false,
+      accountId: AUTH_ID, // for the engine's display of an account switch (operations.ts withAccount)
     });
   });
 
@@ -866,6 +867,7 @@ describe("write-only mode (passwordFrom)", () => {
       passwordVersion: 4,
       enabled: true,
       adoptExisting: false,
+      accountId: AUTH_ID,
     });
     expectFreeOf(JSON.stringify(res), SECRETS);
   });
