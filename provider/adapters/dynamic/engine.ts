@@ -2,8 +2,8 @@
  * The engine adapter, and the module the engine loads (`pulumi-vobiz/provider`, required by the
  * serialized provider of every state, old ones included, so its path and exports stay). It owns
  * what only matters inside Pulumi's dynamic-provider process: applying the check-failure masking
- * (checkMasking.ts), recording a partial create, and the SIGINT guard with its count of writes in
- * flight. The lifecycle itself is
+ * (checkMasking.ts), recording a partial create, the SIGINT guard with its count of writes in
+ * flight, and ending the process when its engine is gone (engineWatch.ts). The lifecycle itself is
  * lifecycle.ts's.
  */
 import type { VobizCredentialProvider } from "../../lifecycle/operations";
@@ -11,6 +11,7 @@ import { vobizCredentialProvider } from "../../lifecycle/operations";
 import { maskForEngine } from "../../contract/masking";
 import { VobizPartialCreateError } from "../../lifecycle/partialCreate";
 import { withoutHostEcho } from "./hostEcho";
+import { engineAddress, watchEngine } from "./engineWatch";
 
 export {
   createCredentialProvider,
@@ -55,10 +56,30 @@ export function installSigintGuard(): void {
   process.on("SIGINT", onDynamicProviderInterrupt);
 }
 
-/** Calls `fn` after making sure the SIGINT guard is installed. */
+let watching = false;
+
+/**
+ * Starts watching the engine, once (engineWatch.ts): when it is gone (killed, so it cannot stop this
+ * process itself), the process ends as soon as no write is in flight.
+ */
+export function watchEngineOnce(argv: readonly string[] = process.argv): void {
+  if (watching) return;
+  watching = true;
+  const address = engineAddress(argv);
+  if (address === undefined) return;
+  watchEngine({ address, onGone: exitWhenIdle });
+}
+
+function exitWhenIdle(): void {
+  if (writesInFlight === 0) process.exit(0);
+  setTimeout(exitWhenIdle, 100);
+}
+
+/** Calls `fn` after making sure the SIGINT guard is installed and the engine is watched. */
 function entered<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
   return (...args) => {
     installSigintGuard();
+    watchEngineOnce();
     return fn(...args);
   };
 }
