@@ -100,3 +100,15 @@ describe("both CI recipes preview pull/merge requests from forks against the san
     expect(section).toContain("examples/ci/github-actions.yml");
   });
 });
+
+test("the sandbox guide and the README say not to run pulumi synchronously next to startSandbox", () => {
+  const guide = read("docs/sandbox.md");
+  const section = guide.slice(
+    guide.indexOf("## In your process or in its own"),
+    guide.indexOf("## Control routes"),
+  );
+  expect(section).toMatch(/execSync/);
+  expect(section).toMatch(/vobiz-sandbox", "--port", "0", "--json"/);
+  const readme = README.slice(README.indexOf("### Using the sandbox in your own stack tests"));
+  expect(readme).toMatch(/`execSync` and the other synchronous calls\s+block the process/);
+});
