@@ -125,7 +125,14 @@ test("check → create → read (drift) → update → delete", async () => {
   expect(calls(seq)).toEqual(["GET list 200"]);
   expect(read.id).toBe(id);
   expect(read.props).toMatchObject({ username: name, enabled: false, password: pw, accountId: AUTH_ID });
-  expect(read.inputs).toEqual({ username: name, password: pw, enabled: false, adoptExisting: false });
+  // With the account it lives on: the engine names it when a stack is pointed at another one.
+  expect(read.inputs).toEqual({
+    username: name,
+    password: pw,
+    enabled: false,
+    adoptExisting: false,
+    accountId: AUTH_ID,
+  });
   const drifted = read.props as CredentialOutputs;
   expect(Date.parse(drifted.updatedAt!)).toBeGreaterThan(Date.parse(outs.createdAt!));
 
@@ -331,7 +338,7 @@ test("write-only mode (passwordFrom env): created with the env password, outputs
 
   const read = await p.read(id, outs);
   expect(JSON.stringify(read)).not.toContain(pw);
-  expect(read.inputs).toEqual(inputs);
+  expect(read.inputs).toEqual({ ...inputs, accountId: AUTH_ID });
 
   // Rotation: a new value in the environment and a bumped passwordVersion.
   const pw2 = password();
