@@ -2,7 +2,9 @@
 // Links node_modules/pulumi-vobiz to this checkout, so the examples and the root Pulumi project
 // resolve `pulumi-vobiz` (and the serialized provider's `require("pulumi-vobiz/provider")`) to
 // the local build, as they would resolve an installed package. npm refuses a package that
-// depends on itself, hence this small step, run by `npm install`/`npm ci` (prepare).
+// depends on itself, hence this small step, run by `npm run build` (everything that needs the link
+// needs the build too). Not an install script (`prepare`): the packed package.json would carry it,
+// and npm 11 warns about the install scripts of every package that has one.
 const fs = require("node:fs");
 const path = require("node:path");
 

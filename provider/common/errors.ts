@@ -205,12 +205,7 @@ function nextStep(facts: VobizApiErrorFacts): string {
           "and manages it); otherwise choose another username."
         );
       }
-      if (operation === "delete") {
-        return (
-          "The credential is in use by active calls. Disable it first (`enabled: false`, " +
-          "`pulumi up`) or retry later when the calls have ended."
-        );
-      }
+      if (operation === "delete") return inUseAdvice(undefined);
       return "The request conflicts with the credential's current state; run `pulumi refresh` and retry.";
     case 400:
     case 422:
@@ -242,6 +237,29 @@ function nextStep(facts: VobizApiErrorFacts): string {
       }
       return "";
   }
+}
+
+/**
+ * The next step after Vobiz refused to delete a credential in use by active calls (HTTP 409), by
+ * what is known of it: an enabled one (or one of unknown state) can be disabled first so that no
+ * new call starts; a disabled one can only wait. Says each step once, whatever Vobiz's own message
+ * says before it.
+ */
+export function inUseAdvice(enabled: boolean | undefined): string {
+  return enabled === false
+    ? "It is already disabled, so no new call can start: delete it again (run the same `pulumi` command) " +
+        "once its calls have ended."
+    : "Set `enabled: false` on it and run `pulumi up`, so that no new call can start, then delete it again " +
+        "once its calls have ended.";
+}
+
+/**
+ * The same API error with another next step (e.g. one that knows more than the HTTP layer did),
+ * keeping its class and facts.
+ */
+export function withAdvice<E extends VobizApiError>(error: E, advice: string): E {
+  const Kind = error.constructor as new (facts: VobizApiErrorFacts, hint: string) => E;
+  return new Kind(error, advice);
 }
 
 /** The statuses the docs list for passing trouble (and a timeout): retried by default. */

@@ -11,10 +11,19 @@
  *   password can be: Vobiz's minimum is 8) is masked where it stands as a whole word, that is not
  *   inside a longer run of letters and digits, so it does not shred the rest of the text.
  *
- * Not covered: an echo shorter than {@link MIN_ECHO_LENGTH} characters, and an echo whose characters
- * were changed (case, other encodings such as base64). Matching is by code point, case-sensitive.
- * A text that shares a run of that length with a secret loses that run too (a password containing
- * `word` masks `word` in a message): the rule errs on the side of the secret.
+ * One exception keeps the words of a message readable when a secret contains a common word (a token
+ * `not-a-real-token` and Vobiz's `X-Auth-Token`): a match of at most {@link MAX_WORD_PART_LENGTH}
+ * characters that lies strictly inside a word of the text made only of letters, a word which is not
+ * itself a part of the secret, is left alone. Such a word (`Token`) is the message's, not an echo:
+ * an echo stands as its own word (`... token 'abcd...' ...`), carries digits or symbols, or is a part
+ * of the secret as a whole word (`token`, masked: it may be an echo of that part).
+ *
+ * Not covered: an echo shorter than {@link MIN_ECHO_LENGTH} characters, an echo whose characters
+ * were changed (case, other encodings such as base64), and an echo of at most
+ * {@link MAX_WORD_PART_LENGTH} letters glued to other letters. Matching is by code point,
+ * case-sensitive. A text that shares a run of that length with a secret loses that run too (a
+ * password containing `word` masks the word `word` in a message): the rule errs on the side of the
+ * secret.
  */
 
 /** What replaces a masked value or run. */
@@ -26,6 +35,13 @@ export const MASK = "***";
  * chance (one position in about 17 million for a 24-byte base64 token).
  */
 export const MIN_ECHO_LENGTH = 4;
+
+/**
+ * Longest match left alone inside a longer word of letters that is not part of the secret (see the
+ * module comment): long enough for the part of a common word a secret may share (`oken` of
+ * `Token`), short enough that a glued echo of a secret loses at most this many characters.
+ */
+export const MAX_WORD_PART_LENGTH = 2 * MIN_ECHO_LENGTH - 1;
 
 /** Keys whose values are secret: `password`, `passphrase`, `authToken`, `client_secret`, ... */
 export const SECRET_KEY = /pass|token|secret/i;
@@ -41,6 +57,7 @@ const SECRET_ASSIGNMENT =
   /((?:pass|token|secret)[^:=]{0,20}?["']?\s*[:=]\s*)("(?:[^"\\]|\\.)*"?|'[^']*'?|[^\s,&}]*)/gi;
 
 const WORD_CHARACTER = /[\p{L}\p{N}]/u;
+const LETTER = /\p{L}/u;
 
 /**
  * Masks secrets in a value bound for an error, a log line or a journal: values under secret-looking
@@ -66,7 +83,8 @@ export function redactText(text: string, secrets: readonly string[] = []): strin
 }
 
 /** A known secret, prepared once: its runs of {@link MIN_ECHO_LENGTH}, or itself when shorter. */
-type Prepared = { kind: "runs"; runs: ReadonlySet<string> } | { kind: "word"; chars: readonly string[] };
+type Prepared =
+  { kind: "runs"; form: string; runs: ReadonlySet<string> } | { kind: "word"; chars: readonly string[] };
 
 function prepare(secrets: readonly string[]): Prepared[] {
   const forms = new Set<string>();
@@ -83,7 +101,7 @@ function prepare(secrets: readonly string[]): Prepared[] {
     for (let i = 0; i + MIN_ECHO_LENGTH <= chars.length; i++) {
       runs.add(chars.slice(i, i + MIN_ECHO_LENGTH).join(""));
     }
-    return { kind: "runs", runs };
+    return { kind: "runs", form, runs };
   });
 }
 
@@ -132,11 +150,34 @@ function redactWith(text: string, secrets: readonly Prepared[]): string {
     const start = spans[i][0];
     let end = spans[i][1];
     while (i + 1 < spans.length && spans[i + 1][0] <= end) end = Math.max(end, spans[++i][1]);
+    i++;
+    if (partOfOtherWord(chars, start, end, secrets)) continue;
     out += chars.slice(at, start).join("") + MASK;
     at = end;
-    i++;
   }
   return out + chars.slice(at).join("");
+}
+
+/**
+ * Whether the match `chars[start, end)` is part of a word of the message rather than an echo: at
+ * most {@link MAX_WORD_PART_LENGTH} characters, strictly inside a word made only of letters, and
+ * that word is no part of any secret (see the module comment).
+ */
+function partOfOtherWord(
+  chars: readonly string[],
+  start: number,
+  end: number,
+  secrets: readonly Prepared[],
+): boolean {
+  if (end - start > MAX_WORD_PART_LENGTH) return false;
+  let from = start;
+  while (from > 0 && WORD_CHARACTER.test(chars[from - 1])) from--;
+  let to = end;
+  while (to < chars.length && WORD_CHARACTER.test(chars[to])) to++;
+  if (from === start && to === end) return false; // the match is a whole word
+  for (let i = from; i < to; i++) if (!LETTER.test(chars[i])) return false;
+  const word = chars.slice(from, to).join("");
+  return !secrets.some((s) => s.kind === "runs" && s.form.includes(word));
 }
 
 /** Every window of the text that is a run of the secret; overlapping windows merge later. */

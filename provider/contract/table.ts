@@ -201,11 +201,12 @@ export const CREDENTIAL_FIELDS = {
   /**
    * Rotation on change: a map of arbitrary values (like `keepers` of `random_password`); any
    * change of a key or value rotates the password with one PUT. Key order does not matter, and
-   * an empty map is the same as none. A config counter here gives rotation on demand.
+   * an empty map is the same as none. A config counter here gives rotation on demand. Only with
+   * `generatePassword` or `passwordFrom`: `check` refuses it next to a declared `password`.
    */
   rotationTriggers: input<RotationTriggers>()({
     type: "map of string, number or boolean",
-    rules: "not with a declared `password` alone (see the guide)",
+    rules: "not with a declared `password`: `check` refuses it (see the guide)",
     onChange: "rotate",
     valueType: "triggerMap",
     changeText: "update: rotates the password",

@@ -6,7 +6,14 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { VobizClient } from "../api/client";
 import type { VobizClientOptions } from "../api/options";
-import { VobizConfigError, VobizConflictError, VobizError, VobizNotFoundError } from "../common/errors";
+import {
+  inUseAdvice,
+  VobizConfigError,
+  VobizConflictError,
+  VobizError,
+  VobizNotFoundError,
+  withAdvice,
+} from "../common/errors";
 import { fieldChanges } from "../contract/fields";
 import type { CredentialInputs, CredentialOutputs } from "../contract/table";
 import { containsUnknown } from "../contract/unknown";
@@ -193,7 +200,8 @@ export function createCredentialProvider(
           }
         }
       }
-      return failures.length > 0 ? { failures } : { inputs };
+      if (failures.length > 0) return { failures };
+      return { inputs: stackConfig !== undefined ? withAccount(inputs, configuredAuthId()) : inputs };
     },
 
     async diff(_id, olds, news) {
@@ -243,7 +251,7 @@ export function createCredentialProvider(
       const inputs = inputsFromLive(state, live);
       const outs = withPasswordOutputs(outputsOf(inputs, live, c.authId), inputs, state, undefined, 0);
       if (isGenerated(inputs)) delete (inputs as Partial<CredentialInputs>).password; // an output, not an input
-      return { id, props: outs, inputs: { ...inputs } };
+      return { id, props: outs, inputs: withAccount(inputs, outs.accountId) };
     },
 
     async update(id, olds, news) {
@@ -256,7 +264,8 @@ export function createCredentialProvider(
       // input, a trigger, the age) sends the password again, unless the program declares none
       // (adoptExisting: "keepPassword" after the source was dropped: the live one stays).
       const patch: CredentialPatch = changedFieldsPatch(updates, news);
-      if (sendsPassword(updates) && declaresPassword(news)) patch.password = passwordToSend(news, context);
+      if (sendsPassword(updates, news) && declaresPassword(news))
+        patch.password = passwordToSend(news, context);
       const sent = patch.password;
       if (Object.keys(patch).length === 0) {
         const outs = outputsOf(news, credentialFromOutputs(id, olds), c.authId);
@@ -279,6 +288,9 @@ export function createCredentialProvider(
         await c.deleteCredential(id);
       } catch (e) {
         if (e instanceof VobizNotFoundError) return; // already gone: nothing to do
+        // In use by active calls: advise by what state knows (disabling helps only an enabled one).
+        if (e instanceof VobizConflictError && e.status === 409)
+          throw withAdvice(e, inUseAdvice(props?.enabled));
         throw e;
       }
     },
@@ -293,6 +305,18 @@ export function createCredentialProvider(
       return selectCredentials(await c.listAllCredentials(), c.authId, args);
     },
   };
+}
+
+/**
+ * The inputs the engine stores, with the account the credential lives on (or will). The engine
+ * names a replace's reason (`[diff: ~accountId]`, `~ accountId: "MA_A" => "MA_B"`) only from a
+ * changed input: a dynamic provider's DiffResult cannot carry the changed keys. So when a stack is
+ * pointed at another account (diff replaces on `accountId`), the preview says why. It is not an
+ * input of the program (the configured account wins over any value given) and nothing but the
+ * display reads it.
+ */
+function withAccount(inputs: CredentialInputs, accountId: string | undefined): CredentialInputs {
+  return accountId === undefined ? inputs : Object.assign({ ...inputs }, { accountId });
 }
 
 /**

@@ -3,8 +3,8 @@
  * `passwordFrom` (with `passwordVersion`) and a generated one (`generatePassword`, with
  * `passwordLength`). Exactly one mode per credential (none only when adopting with
  * `adoptExisting: "keepPassword"`, which keeps the live password), checked before any request
- * with a message naming both inputs of a clash; and the password a create or rotation sends in
- * each mode.
+ * with a message naming both inputs of a clash (also `rotationTriggers` next to a declared
+ * `password`, which could never rotate it); and the password a create or rotation sends in each mode.
  */
 import { KEEP_PASSWORD, type CredentialInputs } from "../contract/table";
 import { generatePassword } from "./generatedPassword";
@@ -13,6 +13,25 @@ import { resolvePassword, type PasswordSourceContext } from "./passwordSource";
 import { isUnknown } from "../contract/unknown";
 
 const given = (value: unknown) => value !== undefined && value !== null;
+
+/**
+ * Why `check` refuses `rotationTriggers` next to a declared `password`: a trigger asks the provider
+ * for a new password, and a declared one is the program's to choose, so the trigger could only ever
+ * fail `up`. (`rotateAfter` stays allowed there: it makes `up` fail once the password is too old,
+ * naming it, which is a reminder some want.)
+ */
+export const DECLARED_TRIGGERS_MESSAGE =
+  "cannot rotate a declared 'password': the provider cannot choose a new value for it. Remove " +
+  "'rotationTriggers' and rotate by declaring a new value (e.g. `pulumi config set --secret <key> <new password>`, " +
+  "then `pulumi up`), or replace 'password' with 'generatePassword: true' (the provider generates each new " +
+  "password) or 'passwordFrom' (a trigger change re-reads the source)";
+
+/** A `rotationTriggers` map with at least one entry (`{}` is none; other shapes are the schema's to refuse). */
+function hasTriggers(value: unknown): boolean {
+  return (
+    typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).length > 0
+  );
+}
 
 /** `check`'s failures of the mode inputs (raw, before the schema), in the engine's shape. */
 export function passwordModeFailures(raw: Record<string, unknown>): InputFailure[] {
@@ -61,6 +80,9 @@ export function passwordModeFailures(raw: Record<string, unknown>): InputFailure
         });
       }
     }
+  }
+  if (hasPassword && hasTriggers(raw.rotationTriggers)) {
+    failures.push({ property: "rotationTriggers", reason: DECLARED_TRIGGERS_MESSAGE });
   }
   if (!hasSource && raw.passwordVersion !== undefined) {
     failures.push({ property: "passwordVersion", reason: "only applies together with 'passwordFrom'" });

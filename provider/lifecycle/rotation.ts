@@ -8,7 +8,7 @@
 import type { CredentialInputs, CredentialOutputs, FieldName } from "../contract/table";
 import { VobizConfigError } from "../common/errors";
 import { changeKind } from "../contract/fields";
-import { durationMs } from "../contract/rules";
+import { durationMs, normaliseTriggers } from "../contract/rules";
 import { isUnknown } from "../contract/unknown";
 
 /**
@@ -64,21 +64,35 @@ export function rotates(updates: readonly FieldName[]): boolean {
  * rotates (the password, its source or version, the mode, the length, a trigger), or the age
  * (`passwordSetAt` stands for "older than rotateAfter").
  */
-export function sendsPassword(updates: readonly FieldName[]): boolean {
-  return updates.some((name) => name === "passwordSetAt" || changeKind(name) === "rotate");
+export function sendsPassword(updates: readonly FieldName[], news: Partial<CredentialInputs>): boolean {
+  return updates.some(
+    (name) =>
+      name === "passwordSetAt" ||
+      (changeKind(name) === "rotate" && (name !== "rotationTriggers" || triggerChangeRotates(news))),
+  );
 }
 
 /**
- * A declared password cannot rotate itself: a trigger or the age asks for a new value that only
- * the program can give. Throws (before any request, state unchanged) unless the program declares
- * a new password in the same update.
+ * Whether a change of `rotationTriggers` sets a new password. It does in every mode but one: a
+ * declared password dropping its triggers. `check` refuses triggers next to a declared password,
+ * so only a state written before that rule holds both, and removing them changes state only.
+ */
+export function triggerChangeRotates(news: Partial<CredentialInputs>): boolean {
+  return !(news.password !== undefined && normaliseTriggers(news.rotationTriggers) === undefined);
+}
+
+/**
+ * A declared password cannot rotate itself: the age asks for a new value that only the program
+ * can give. Throws (before any request, state unchanged) unless the program declares a new
+ * password in the same update.
  */
 export function assertCanRotate(
   username: string,
   updates: readonly FieldName[],
   news: CredentialInputs,
 ): void {
-  if (news.password === undefined || !rotates(updates) || updates.includes("password")) return;
+  const asked = triggerChangeRotates(news) ? updates : updates.filter((name) => name !== "rotationTriggers");
+  if (news.password === undefined || !rotates(asked) || updates.includes("password")) return;
   const why = updates.includes("passwordSetAt")
     ? `is older than rotateAfter (${news.rotateAfter})`
     : "is due for rotation (rotationTriggers changed)";

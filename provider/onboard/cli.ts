@@ -3,7 +3,8 @@
  * `vobiz-onboard`: brings an existing Vobiz account under Pulumi. The default command reads every
  * credential of the account and writes the YAML file `examples/fleet` reads, one entry per
  * credential adopting it with its live password kept; `vobiz-onboard check` is the read-only
- * first-contact check. Every failure prints one clear line, exits non-zero and writes nothing.
+ * first-contact check. Every failure prints one clear line, exits non-zero and writes nothing:
+ * 1 when the command failed, 2 for a usage error (followed by one line naming `--help`).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -39,7 +40,13 @@ Options:
   --filter PATTERN    only usernames matching PATTERN (* and ?; several separated by commas)
   --force             overwrite FILE if it exists
   -h, --help          this text
+
+Exit status: 0 done (check: the account answered), 1 the command failed (nothing was written),
+2 a usage error (this text says how to call it).
 `;
+
+/** The one line a usage error ends with: where the full usage is. */
+const HELP_HINT = "Run `vobiz-onboard --help` for the usage.";
 
 class UsageError extends Error {}
 
@@ -89,7 +96,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     return await writeFleetFile(conn, retry, values, io);
   } catch (e) {
     if (e instanceof UsageError || (e instanceof TypeError && "code" in e)) {
-      io.err(`vobiz-onboard: ${e.message}\n\n${USAGE}`);
+      io.err(`vobiz-onboard: ${e.message}\n${HELP_HINT}\n`);
       return 2;
     }
     if (e instanceof VobizError) {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * `vobiz-sandbox`: runs the Vobiz credentials API sandbox until SIGINT or SIGTERM (exit 0).
+ * `vobiz-sandbox`: runs the Vobiz credentials API sandbox until SIGINT or SIGTERM (exit 0). Exits 1
+ * when it cannot start, 2 on a usage error (one line, then one naming `--help`).
  *
  * Prints `Vobiz sandbox listening on URL (base URL URL/api/v1)` and a line with the accounts, or
  * with `--json` one JSON line `{ url, baseUrl, accounts: [{ authId, authToken? }] }` for scripts.
@@ -22,7 +23,9 @@ const USAGE = `Usage: vobiz-sandbox [options]
   --rate-limit <rps>     answer 429 past this many requests per second per account (default: no limit)
   --rate-burst <n>       requests an account may send at once under --rate-limit (default: ceil(rps))
   --json                 print one JSON line {url, baseUrl, accounts} instead of text
-  -h, --help             show this help`;
+  -h, --help             show this help
+
+Exit status: 0 stopped by SIGINT or SIGTERM, 1 could not start (or stop), 2 a usage error.`;
 
 class UsageError extends Error {}
 
@@ -121,7 +124,9 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
   try {
     parsed = toOptions(argv);
   } catch (err) {
-    process.stderr.write(`vobiz-sandbox: ${(err as Error).message}\n${USAGE}\n`);
+    process.stderr.write(
+      `vobiz-sandbox: ${(err as Error).message}\nRun \`vobiz-sandbox --help\` for the usage.\n`,
+    );
     return 2;
   }
   if (parsed.help) {

@@ -180,12 +180,9 @@ export class Store {
   deleteCredential(authId: string, id: string, force: boolean): void {
     const record = this.mutable(authId, id);
     if (record.inUse && !force) {
-      throw new SandboxError(
-        409,
-        ERROR_CODES.credentialInUse,
-        "Credential is in use by active calls; disable it first or retry later",
-        { id },
-      );
+      throw new SandboxError(409, ERROR_CODES.credentialInUse, "Credential is in use by active calls", {
+        id,
+      });
     }
     this.account(authId).credentials.delete(id);
     this.save();

@@ -54,7 +54,7 @@ describe("6. removing the credentials and uninstalling pulumi-vobiz in the same 
     expect(failed.code).not.toBe(0);
     expect(text).toMatch(/The pulumi-vobiz package is not installed where this Pulumi program runs/);
     expect(text).toMatch(
-      /Install it again \(npm install pulumi-vobiz\), then run `pulumi up` or `pulumi destroy`/,
+      /Install it again the way it was installed \(the packed tarball: .*\), then run `pulumi up` or `pulumi destroy`/,
     );
     expect(text).toMatch(/remove the VobizCredential resources first/);
     expect(f.takeRequests()).toHaveLength(0);

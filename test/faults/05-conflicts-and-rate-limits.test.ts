@@ -79,7 +79,9 @@ describe("conflicts and rate limits", () => {
 
     expect(failed.code).not.toBe(0);
     expect(output(failed)).toMatch(/in use by active calls/);
-    expect(output(failed)).toMatch(/Disable it first[\s\S]*retry later/);
+    expect(output(failed)).toMatch(
+      /Set `enabled: false` on it and run `pulumi up`[\s\S]*once its calls have ended/,
+    );
     expect(deskDeletes.map((e) => e.status)).toEqual([409]); // one attempt: 409 is not retried
     expect(failed.durationMs).toBeLessThan(30_000);
     // The other credential was deleted; the one in use is still in state, unchanged.

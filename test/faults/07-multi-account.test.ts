@@ -187,6 +187,10 @@ describe("multi-account isolation", () => {
     expect(preview.stdout).toMatch(/\+-pulumi-nodejs:dynamic\/vobiz:Credential: \(replace\)/);
     expect(preview.stdout).not.toMatch(/~ pulumi-nodejs:dynamic\/vobiz:Credential: \(update\)/);
     expect(preview.stdout).toMatch(/2 to replace/);
+    // The replace names why (issue 22 item 14): the account, as a changed input.
+    expect(
+      preview.stdout.match(new RegExp(`~ accountId\\s*: "${a.authId}" => "${b.authId}"`, "g")),
+    ).toHaveLength(2);
     expect(previewRequests).toBe(0);
     expect(refresh.code).toBe(0);
     expect(refreshSentToB).toBe(0);

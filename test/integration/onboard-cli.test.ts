@@ -177,6 +177,35 @@ describe("every bad input: a clear message, a non-zero exit, nothing written", (
     expect(fs.readdirSync(dir)).toEqual([]);
   });
 
+  test.each([
+    [
+      "an unknown subcommand",
+      ["import"],
+      "vobiz-onboard: unknown command 'import'; the only subcommand is 'check'",
+    ],
+    ["an unknown flag", ["--bogus"], "vobiz-onboard: Unknown option '--bogus'"],
+    ["a flag check does not take", ["check", "--force"], "vobiz-onboard: 'check' writes nothing"],
+  ])("usage error (%s): exit 2, one line and how to get help, no request", async (_name, args, first) => {
+    const r = await onboard(args);
+    expect(r.code).toBe(2);
+    const lines = r.stderr.trimEnd().split("\n");
+    expect(lines).toHaveLength(2);
+    expect(lines[0].startsWith(first)).toBe(true);
+    expect(lines[1]).toBe("Run `vobiz-onboard --help` for the usage.");
+    expect(methods()).toEqual([]);
+  });
+
+  test("--help names the exit statuses; check exits 1 on a failure, 0 on success", async () => {
+    const help = await onboard(["--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/Exit status: 0 done .*, 1 the command failed .*\n2 a usage error/);
+    const failed = await onboard(["check"], { VOBIZ_AUTH_TOKEN: "tok_wrong_0123" });
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(/HTTP 401/);
+    const ok = await onboard(["check"]);
+    expect(ok.code).toBe(0);
+  });
+
   test("an existing output file: refused before any request, the file unchanged", async () => {
     seed();
     fs.writeFileSync(path.join(dir, "x.yaml"), "mine\n");

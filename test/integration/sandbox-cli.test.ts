@@ -165,7 +165,7 @@ test("--rate-limit and --rate-burst: the limit is printed and enforced with 429 
   expect(await running.exit).toBe(0);
 });
 
-test("bad arguments exit 2 with the usage", () => {
+test("bad arguments exit 2 with one line and how to get help; --help names the exit statuses", () => {
   const bad = [
     ["--bogus"],
     ["--port", "abc"],
@@ -179,8 +179,17 @@ test("bad arguments exit 2 with the usage", () => {
   for (const args of bad) {
     const result = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: "utf8" });
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain("Usage: vobiz-sandbox");
+    const lines = result.stderr.trimEnd().split("\n");
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^vobiz-sandbox: \S/);
+    expect(lines[1]).toBe("Run `vobiz-sandbox --help` for the usage.");
   }
+  const help = spawnSync(process.execPath, [CLI, "--help"], { encoding: "utf8" });
+  expect(help.status).toBe(0);
+  expect(help.stdout).toContain("Usage: vobiz-sandbox");
+  expect(help.stdout).toContain(
+    "Exit status: 0 stopped by SIGINT or SIGTERM, 1 could not start (or stop), 2 a usage error.",
+  );
   const invalidSwitch = spawnSync(process.execPath, [CLI, "--switch", "singleGet=perhaps"], {
     encoding: "utf8",
   });

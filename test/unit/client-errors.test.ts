@@ -172,12 +172,12 @@ describe("client errors by status", () => {
     expect(api.traffic.seen.map((r) => r.method)).toEqual(["POST"]);
   });
 
-  it("409 on delete -> VobizConflictError: disable it or retry later; not retried", async () => {
+  it("409 on delete -> VobizConflictError: disable it, delete once its calls ended; not retried", async () => {
     route("delete").reply(409, { error: "credential in use by active calls" });
     const err = await fail("delete");
     expect(err).toBeInstanceOf(VobizConflictError);
     expect(err.message).toContain("enabled: false");
-    expect(err.message).toContain("retry later");
+    expect(err.message).toContain("once its calls have ended");
     expect(err.attempts).toBe(1);
     expect(api.traffic.count("DELETE")).toBe(1);
   });

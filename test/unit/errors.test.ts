@@ -2,6 +2,7 @@
 import {
   createApiError,
   createResponseError,
+  inUseAdvice,
   VobizApiError,
   VobizAuthenticationError,
   VobizConfigError,
@@ -16,6 +17,7 @@ import {
   VobizValidationError,
   type VobizApiErrorFacts,
   type VobizOperation,
+  withAdvice,
 } from "../../provider/common/errors";
 
 const PATH = "/account/MA_UNIT/credentials";
@@ -116,11 +118,38 @@ describe("createApiError: message and next step", () => {
     expect(m).toContain("another username");
   });
 
-  it("409 on delete says the credential is in use: disable it or retry later", () => {
+  it("409 on delete says the credential is in use: disable it, then delete again once its calls ended", () => {
     const m = msg({ status: 409, operation: "delete", method: "DELETE" });
-    expect(m).toContain("in use by active calls");
-    expect(m).toContain("enabled: false");
-    expect(m).toContain("retry later");
+    expect(m).toContain("Set `enabled: false` on it and run `pulumi up`");
+    expect(m).toContain("once its calls have ended");
+  });
+
+  it("the in-use advice says each step once, and no disabling for a credential already disabled", () => {
+    const vobiz = "Credential is in use by active calls; disable it first or retry later";
+    for (const enabled of [true, undefined]) {
+      const advice = inUseAdvice(enabled);
+      expect(advice.match(/enabled: false/g)).toHaveLength(1);
+      expect(advice).not.toMatch(/disable it first/i);
+    }
+    const disabled = inUseAdvice(false);
+    expect(disabled).toMatch(/^It is already disabled/);
+    expect(disabled).not.toContain("enabled: false");
+    // Another advice keeps the error's class and facts.
+    const e = createApiError({
+      status: 409,
+      operation: "delete",
+      method: "DELETE",
+      path: "/account/MA_X/credentials/1",
+      code: "CREDENTIAL_IN_USE",
+      vobizMessage: vobiz,
+      requestId: "req_1",
+    });
+    const advised = withAdvice(e, disabled);
+    expect(advised).toBeInstanceOf(VobizConflictError);
+    expect(advised).toMatchObject({ status: 409, code: "CREDENTIAL_IN_USE", requestId: "req_1" });
+    expect(advised.message).toBe(
+      `Vobiz API delete failed (DELETE /account/MA_X/credentials/1): HTTP 409 CREDENTIAL_IN_USE: ${vobiz}. ${disabled} Request id: req_1.`,
+    );
   });
 
   it("409 on update suggests refresh", () => {

@@ -3,6 +3,8 @@
  * the whole run, however many calls; the fields returned and never a password; filters; and the
  * resource's clear errors (not configured, wrong token, unknown username).
  */
+import { RunError } from "@pulumi/pulumi";
+import { VobizError } from "../../provider/common/errors";
 import { getCredential, getCredentials } from "../../provider/adapters/dynamic/lookups";
 import {
   apiCredential,
@@ -72,9 +74,14 @@ test("an unknown username: a clear error naming it and the account", async () =>
     .get(LIST_PATH)
     .query(true)
     .reply(200, { meta: { limit: 100, offset: 0, total: 3 }, objects: LIVE });
-  await expect(getCredential({ username: "nobody" }, connection())).rejects.toThrow(
+  const e = await getCredential({ username: "nobody" }, connection()).catch((x: unknown) => x);
+  expect((e as Error).message).toMatch(
     /account MA_UNIT has no credential 'nobody' \(3 credential\(s\) on the account\)/,
   );
+  // A VobizError still, that Pulumi's program host reports like its RunError: the message alone,
+  // once, without "unhandled exception" and a stack trace (test/e2e/failure-messages.test.ts).
+  expect(e).toBeInstanceOf(VobizError);
+  expect(RunError.isInstance(e)).toBe(true);
 });
 
 test("not configured: the resource's message, before any request", async () => {
@@ -92,6 +99,7 @@ test("a wrong token: the resource's 401 error; the failed scan is not remembered
   const opts = connection();
   const e = (await getCredentials({}, opts).catch((x: unknown) => x)) as Error;
   expect(e.message).toMatch(/HTTP 401.*Check the Auth ID and Auth Token/);
+  expect(RunError.isInstance(e)).toBe(true);
   expect(e.message).not.toContain(AUTH_TOKEN);
   expect(await getCredentials({}, opts)).toHaveLength(3);
   expect(api.requests).toHaveLength(2);

@@ -152,7 +152,8 @@ describe("each call maps onto the lifecycle, with the dynamic resource's answers
       { username: "office_desk-1", password: PASSWORD, description: "" },
     );
     expect(inputs.password).toEqual(asSecret(PASSWORD));
-    expect(reveal(inputs)).toEqual(dynamic.inputs);
+    // Configured, the lifecycle also names the account among the inputs (for the engine's diff display).
+    expect(reveal(inputs)).toEqual({ ...dynamic.inputs, accountId: AUTH_ID });
   });
 
   test.each([

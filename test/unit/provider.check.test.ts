@@ -6,18 +6,22 @@
 import fc from "fast-check";
 import { PLAIN_VALUED_INPUTS } from "../../provider/lifecycle/checkFailures";
 import {
+  createCredentialProvider,
   engineCredentialProvider,
   type VobizCredentialProvider,
 } from "../../provider/adapters/dynamic/engine";
 import { PASSWORD_MIN_LENGTH, USERNAME_PATTERN } from "../../provider/contract/rules";
 import { UNKNOWN } from "../../provider/contract/unknown";
 import {
+  AUTH_ID,
   AUTH_TOKEN,
+  BASE_URL,
   captureOutput,
   checked,
   expectFreeOf,
   mockApi,
   newProvider,
+  stackConfig,
   useNock,
 } from "./provider.harness";
 
@@ -349,6 +353,7 @@ describe("valid inputs", () => {
       passwordVersion: 0,
       enabled: true,
       adoptExisting: false,
+      accountId: AUTH_ID, // configured: the account, for the engine's display of an account switch
     });
     expectFreeOf(JSON.stringify(result), ["Cfg_SECRET_pw9"]);
   });
@@ -357,6 +362,66 @@ describe("valid inputs", () => {
     const q = await newProvider();
     const result = await q.check({}, { username: USERNAME, passwordFrom: { config: "sipPassword" } });
     expect(result.failures).toBeUndefined();
+  });
+});
+
+describe("rotationTriggers next to a declared password (the provider cannot choose its value)", () => {
+  test("refused before any request, naming both inputs and the fix", async () => {
+    const result = await p.check({}, { ...ok, rotationTriggers: { rotation: "1" } });
+    expect(result.inputs).toBeUndefined();
+    expect(result.failures).toEqual([{ property: "rotationTriggers", reason: expect.any(String) }]);
+    const reason = result.failures![0].reason;
+    expect(reason).toMatch(/cannot rotate a declared 'password'/);
+    expect(reason).toMatch(/Remove 'rotationTriggers'.*declaring a new value/);
+    expect(reason).toMatch(/'generatePassword: true'.*'passwordFrom'/);
+    expectFreeOf(JSON.stringify(result), [PW]);
+    // Through the engine adapter the name moves into the reason (a map's value is not echoed).
+    const engine = await engineCredentialProvider.check({}, { ...ok, rotationTriggers: { rotation: "1" } });
+    expect(engine.failures).toEqual([
+      {
+        property: "",
+        reason: expect.stringMatching(/^rotationTriggers cannot rotate a declared 'password'/),
+      },
+    ]);
+  });
+
+  test.each<[string, Record<string, unknown>]>([
+    ["an empty map (the same as none)", { ...ok, rotationTriggers: {} }],
+    ["rotateAfter (the age reminder stays allowed)", { ...ok, rotateAfter: "90d" }],
+    ["generatePassword", { username: USERNAME, generatePassword: true, rotationTriggers: { r: 1 } }],
+    ["passwordFrom", { username: USERNAME, passwordFrom: { env: "SIP_PW" }, rotationTriggers: { r: 1 } }],
+  ])("accepted: %s", async (_name, raw) => {
+    const result = await p.check({}, raw);
+    expect(result.failures).toBeUndefined();
+  });
+});
+
+describe("the configured account among the checked inputs (the engine names it in a replace)", () => {
+  test("configured: accountId is the configured Auth ID; before configure: none", async () => {
+    expect((await p.check({}, ok)).inputs).toMatchObject({ accountId: AUTH_ID });
+    const unconfigured = await newProvider({ env: { VOBIZ_AUTH_TOKEN: AUTH_TOKEN } });
+    expect((await unconfigured.check({}, ok)).inputs).not.toHaveProperty("accountId");
+  });
+
+  test("an account switch: diff replaces on accountId, and the stored inputs differ in accountId alone", async () => {
+    // The same stack pointed at another account (stack config wins over the environment).
+    const other = createCredentialProvider({
+      env: { VOBIZ_AUTH_TOKEN: AUTH_TOKEN },
+      clientOptions: { baseUrl: BASE_URL, retry: { maxAttempts: 1 } },
+    });
+    await other.configure({ config: stackConfig({ "vobiz:authId": "MA_OTHER" }) });
+    const before = (await p.check({}, ok)).inputs!;
+    const after = (await other.check({ ...before }, ok)).inputs!;
+    expect(after).toEqual({ ...before, accountId: "MA_OTHER" });
+    const state = { ...before, accountId: AUTH_ID, realm: `${AUTH_ID}.sip.vobiz.ai` };
+    expect(await other.diff("id-1", state, after)).toEqual({
+      changes: true,
+      replaces: ["accountId"],
+      deleteBeforeReplace: false,
+    });
+    // Not an input of the program (a Vobiz-set field the resource class declares): the configured account wins.
+    const given = await p.check({}, { ...ok, accountId: "MA_OTHER" });
+    expect(given.inputs).toMatchObject({ accountId: AUTH_ID });
   });
 });
 
@@ -519,7 +584,9 @@ describe("the engine-facing provider (engineCredentialProvider)", () => {
   });
 
   test("valid inputs pass through unchanged", async () => {
-    expect(await engineCredentialProvider.check({}, ok)).toEqual(await p.check({}, ok));
+    // Both unconfigured (the engine's singleton is, in this test), so neither adds the account.
+    const unconfigured = await newProvider({ env: { VOBIZ_AUTH_TOKEN: AUTH_TOKEN, ...SOURCE_ENV } });
+    expect(await engineCredentialProvider.check({}, ok)).toEqual(await unconfigured.check({}, ok));
   });
 });
 

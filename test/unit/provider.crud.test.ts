@@ -6,6 +6,7 @@
 import { nock } from "../helpers/nock";
 import { fieldChanges } from "../../provider/contract/fields";
 import { VobizPartialCreateError } from "../../provider/lifecycle/partialCreate";
+import { VobizConflictError } from "../../provider/common/errors";
 import type { CredentialOutputs, VobizCredentialProvider } from "../../provider/adapters/dynamic/engine";
 import type { CredentialInputs } from "../../provider/contract/table";
 import {
@@ -536,6 +537,7 @@ describe("read", () => {
       enabled: true,
       description: "Front desk",
       adoptExisting: false,
+      accountId: AUTH_ID, // for the engine's display of an account switch (operations.ts withAccount)
     });
   });
 
@@ -630,6 +632,19 @@ describe("delete", () => {
     expect(e.message).toContain("409");
     expect(e.message).toContain("credential has active calls");
     expect(e.message).toMatch(/Disable it first|enabled: false/);
+  });
+
+  test("409 (in use) of a credential state knows is disabled: no advice to disable it", async () => {
+    const api = mockApi();
+    api.scope
+      .delete(credentialPath(ID))
+      .reply(409, apiError("CREDENTIAL_IN_USE", "credential has active calls"));
+    const e = await expectThrowsClean(() => p.delete(ID, { ...state, enabled: false }));
+    expect(e).toBeInstanceOf(VobizConflictError);
+    expect(e.message).toContain("credential has active calls");
+    expect(e.message).toContain("It is already disabled, so no new call can start");
+    expect(e.message).not.toMatch(/enabled: false|disable it first/i);
+    expect(api.requests).toHaveLength(1);
   });
 });
 
@@ -876,6 +891,7 @@ describe("write-only mode (passwordFrom)", () => {
       passwordVersion: 4,
       enabled: true,
       adoptExisting: false,
+      accountId: AUTH_ID,
     });
     expectFreeOf(JSON.stringify(res), SECRETS);
   });

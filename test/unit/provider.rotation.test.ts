@@ -168,6 +168,27 @@ describe("diff plans rotations with no request", () => {
     const setLongAgo = { ...setNow, passwordSetAt: new Date(Date.now() - 91 * DAY).toISOString() };
     expect((await q.diff(ID, setLongAgo, inputs)).changes).toBe(true);
   });
+
+  test("a state written before passwordSetAt existed is aged from createdAt; with neither, never due", async () => {
+    const aged = await checked(p, { username: USERNAME, generatePassword: true, rotateAfter: "10d" });
+    const oldState = (createdAt: string | undefined): CredentialOutputs => {
+      const state = generatedState(aged);
+      delete state.passwordSetAt;
+      if (createdAt === undefined) delete state.createdAt;
+      else state.createdAt = createdAt;
+      return state;
+    };
+    const now = Date.parse(PROVIDER_NOW) + 10 * DAY; // p's clock
+    expect((await p.diff(ID, oldState(new Date(now - 10 * DAY).toISOString()), aged)).changes).toBe(true);
+    expect((await p.diff(ID, oldState(new Date(now - 9 * DAY).toISOString()), aged)).changes).toBe(false);
+    expect((await p.diff(ID, oldState(undefined), aged)).changes).toBe(false);
+    // passwordSetAt wins when both are there: a recent one is not due, however old createdAt is.
+    const recent = {
+      ...oldState(new Date(now - 30 * DAY).toISOString()),
+      passwordSetAt: new Date(now - DAY).toISOString(),
+    };
+    expect((await p.diff(ID, recent, aged)).changes).toBe(false);
+  });
 });
 
 describe("update rotates with one PUT", () => {
@@ -206,6 +227,22 @@ describe("update rotates with one PUT", () => {
     seen.push(sent);
     expect(api.requests).toHaveLength(1);
     expect(res.outs?.password).toBe(sent);
+  });
+
+  test("an old state without passwordSetAt, older than rotateAfter by createdAt: one PUT, then passwordSetAt is recorded", async () => {
+    const now = Date.parse(PROVIDER_NOW) + 30 * DAY;
+    const p = await newProvider({ now: () => now });
+    const news = await checked(p, { username: USERNAME, generatePassword: true, rotateAfter: "30d" });
+    const olds = generatedState(news);
+    delete olds.passwordSetAt;
+    olds.createdAt = new Date(now - 31 * DAY).toISOString();
+    const api = mockApi();
+    api.scope.put(credentialPath(ID)).reply(200, apiCredential());
+    const res = await p.update(ID, olds, news);
+    const [sent] = sentPasswords(api.requests);
+    seen.push(sent);
+    expect(api.requests.map((r) => Object.keys(r.body as object))).toEqual([["password"]]);
+    expect(res.outs).toMatchObject({ password: sent, passwordSetAt: new Date(now).toISOString() });
   });
 
   test("changing only rotateAfter (not yet due) sends nothing and keeps the password and its time", async () => {
@@ -279,6 +316,22 @@ describe("update rotates with one PUT", () => {
     const res = await p.update(ID, olds, news);
     expect(api.requests.map((r) => r.body)).toEqual([{ password: "wo_Env_SECRET_2" }]);
     expect(res.outs).not.toHaveProperty("password");
+    expect(res.outs?.passwordSetAt).toBe(PROVIDER_NOW);
+  });
+
+  test("an old state with rotationTriggers next to a declared password: removing them changes state only", async () => {
+    const p = await newProvider();
+    // Written before check refused the combination (check would refuse these inputs now).
+    const olds = stateOf(await checked(p, { username: USERNAME, password: DECLARED }), {
+      rotationTriggers: { rotation: "1" },
+      passwordSetAt: PROVIDER_NOW,
+    });
+    const news = await checked(p, { username: USERNAME, password: DECLARED });
+    expect((await p.diff(ID, olds, news)).changes).toBe(true);
+    const api = mockApi();
+    const res = await p.update(ID, olds, news);
+    expect(api.requests).toEqual([]);
+    expect(res.outs).not.toHaveProperty("rotationTriggers");
     expect(res.outs?.passwordSetAt).toBe(PROVIDER_NOW);
   });
 

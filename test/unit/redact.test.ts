@@ -1,6 +1,13 @@
 /** The one masking function of the package: secret-looking keys, and whole or partial echoes of known secrets. */
 import fc from "fast-check";
-import { MASK, MIN_ECHO_LENGTH, maskSecrets, redactString, redactText } from "../../provider/common/redact";
+import {
+  MASK,
+  MAX_WORD_PART_LENGTH,
+  MIN_ECHO_LENGTH,
+  maskSecrets,
+  redactString,
+  redactText,
+} from "../../provider/common/redact";
 import { expectNoSecrets } from "../helpers/secrets";
 
 jest.setTimeout(30_000);
@@ -131,8 +138,51 @@ describe("redactString", () => {
   const word = (alphabet: string, min: number, max: number) =>
     fc.array(chars(alphabet), { minLength: min, maxLength: max }).map((a) => a.join(""));
 
-  it("property: no run of the run length of a secret survives outside the masks", () => {
-    // No "*" in secrets or text, so every "*" in the output belongs to a mask.
+  /** The maximal run of letters and digits around `[at, at + n)` of `text`. */
+  const wordAround = (text: string, at: number, n: number): string => {
+    const chars = [...text];
+    let from = at;
+    while (from > 0 && /[\p{L}\p{N}]/u.test(chars[from - 1])) from--;
+    let to = at + n;
+    while (to < chars.length && /[\p{L}\p{N}]/u.test(chars[to])) to++;
+    return chars.slice(from, to).join("");
+  };
+  /** Where `run` occurs in `text`, by code point. */
+  const occurrences = (text: string, run: string): number[] => {
+    const chars = [...text];
+    const n = [...run].length;
+    const out: number[] = [];
+    for (let i = 0; i + n <= chars.length; i++) if (chars.slice(i, i + n).join("") === run) out.push(i);
+    return out;
+  };
+
+  it("property: an echo never survives outside the masks when non-letters separate it from other text", () => {
+    // No "*" in secrets or text, so every "*" in the output belongs to a mask. Each slice of the
+    // secret is set apart by at least one digit or symbol, as an echo in a message is.
+    const alphabet = "abcdefghijklmnopqrstuvwxyzABC0123456789 _-:=\"'{}";
+    fc.assert(
+      fc.property(
+        word(alphabet, MIN_ECHO_LENGTH, 24),
+        fc.array(fc.tuple(word("0123456789 _-:=\"'{}", 1, 12), fc.nat(), fc.nat())),
+        (secret, pieces) => {
+          const text = pieces
+            .map(([noise, a, b]) => {
+              const from = a % secret.length;
+              return noise + secret.slice(from, from + (b % (secret.length - from + 1)));
+            })
+            .join("");
+          const out = redactString(text, [secret]);
+          for (const part of out.split(MASK)) {
+            for (const run of runsOf(secret, MIN_ECHO_LENGTH)) expect(part).not.toContain(run);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("property: a run that survives is a short part of a word of letters that is no part of the secret", () => {
+    // The earlier rule's property ("no run survives"), with the one exception the rule makes.
     const alphabet = "abcdefghijklmnopqrstuvwxyzABC0123456789 _-:=\"'{}";
     fc.assert(
       fc.property(
@@ -148,12 +198,41 @@ describe("redactString", () => {
             .join("");
           const out = redactString(text, [secret]);
           for (const part of out.split(MASK)) {
-            for (const run of runsOf(secret, MIN_ECHO_LENGTH)) expect(part).not.toContain(run);
+            for (const run of runsOf(secret, MIN_ECHO_LENGTH)) {
+              for (const at of occurrences(part, run)) {
+                const word = wordAround(part, at, MIN_ECHO_LENGTH);
+                expect(word).toMatch(/^\p{L}+$/u);
+                expect(word.length).toBeGreaterThan(MIN_ECHO_LENGTH);
+                expect(secret.includes(word)).toBe(false);
+              }
+            }
           }
         },
       ),
       { numRuns: 300 },
     );
+  });
+
+  it("keeps a message's own words when the token contains a common word; still masks its echoes", () => {
+    const token = "not-a-real-token";
+    // The failing case: Vobiz's header name lost its end ("X-Auth-T***").
+    const message = "Invalid or missing X-Auth-Token header for X-Auth-ID MA_X";
+    expect(redactString(message, [token])).toBe(message);
+    expect(redactString("Authentication failed: Token expired", ["wrong-token-for-authentication"])).toBe(
+      "A*** failed: Token expired", // shares 13 characters with the token: masked
+    );
+    expect(redactString("Authentication failed: Token expired", ["wrong-token-for-auth"])).toBe(
+      "Authentication failed: Token expired",
+    );
+    // Echoes are masked: whole, partial, glued to digits or symbols, or a part that is a whole word.
+    expect(redactString(`key '${token}' is not valid`, [token])).toBe("key '***' is not valid");
+    expect(redactString("key 'not-a-rea...' is not valid", [token])).toBe("key '***...' is not valid");
+    expect(redactString("got 1real-toke2", [token])).toBe("got 1***2");
+    expect(redactString("invalid token", [token])).toBe("invalid ***"); // 'token' is a part of it: masked
+    // A glued echo longer than a word's part is masked too.
+    const password = "correcthorsebattery";
+    expect(redactString(`Xcorrecthorsez`, [password])).toBe("X***z");
+    expect(MAX_WORD_PART_LENGTH).toBe(2 * MIN_ECHO_LENGTH - 1);
   });
 
   it("property: a text sharing no character with the secrets comes back unchanged", () => {

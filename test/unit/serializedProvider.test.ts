@@ -56,8 +56,9 @@ test.each(METHODS)("%s after the package is uninstalled: says what happened and 
   const message = detached.messages[method];
   expect(message).toMatch(/The pulumi-vobiz package is not installed where this Pulumi program runs/);
   expect(message).toContain("Cannot find module 'pulumi-vobiz/provider'");
+  // Both ways a user may have installed it: the packed tarball (the only one before it is published) or a registry.
   expect(message).toMatch(
-    /Install it again \(npm install pulumi-vobiz\), then run `pulumi up` or `pulumi destroy`/,
+    /Install it again the way it was installed \(the packed tarball: `npm install <path>\/pulumi-vobiz-<version>\.tgz`; or `npm install pulumi-vobiz` from a registry that has it\), then run `pulumi up` or `pulumi destroy`/,
   );
   expect(message).toMatch(/remove the VobizCredential resources first.*uninstall the package after/);
 });

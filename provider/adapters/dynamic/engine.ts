@@ -2,14 +2,16 @@
  * The engine adapter, and the module the engine loads (`pulumi-vobiz/provider`, required by the
  * serialized provider of every state, old ones included, so its path and exports stay). It owns
  * what only matters inside Pulumi's dynamic-provider process: applying the check-failure masking
- * (lifecycle/checkFailures.ts), recording a partial create, and the SIGINT guard with its count of writes in
- * flight. The lifecycle itself is
+ * (lifecycle/checkFailures.ts), recording a partial create, the SIGINT guard with its count of writes in
+ * flight, and ending the process when its engine is gone (engineWatch.ts). The lifecycle itself is
  * lifecycle.ts's.
  */
 import type { VobizCredentialProvider } from "../../lifecycle/operations";
 import { vobizCredentialProvider } from "../../lifecycle/operations";
 import { maskForEngine } from "../../lifecycle/checkFailures";
 import { VobizPartialCreateError } from "../../lifecycle/partialCreate";
+import { withoutHostEcho } from "./hostEcho";
+import { engineAddress, watchEngine } from "./engineWatch";
 
 export {
   createCredentialProvider,
@@ -54,10 +56,30 @@ export function installSigintGuard(): void {
   process.on("SIGINT", onDynamicProviderInterrupt);
 }
 
-/** Calls `fn` after making sure the SIGINT guard is installed. */
+let watching = false;
+
+/**
+ * Starts watching the engine, once (engineWatch.ts): when it is gone (killed, so it cannot stop this
+ * process itself), the process ends as soon as no write is in flight.
+ */
+export function watchEngineOnce(argv: readonly string[] = process.argv): void {
+  if (watching) return;
+  watching = true;
+  const address = engineAddress(argv);
+  if (address === undefined) return;
+  watchEngine({ address, onGone: exitWhenIdle });
+}
+
+function exitWhenIdle(): void {
+  if (writesInFlight === 0) process.exit(0);
+  setTimeout(exitWhenIdle, 100);
+}
+
+/** Calls `fn` after making sure the SIGINT guard is installed and the engine is watched. */
 function entered<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
   return (...args) => {
     installSigintGuard();
+    watchEngineOnce();
     return fn(...args);
   };
 }
@@ -85,20 +107,25 @@ async function createRecordingPartial(inputs: Parameters<VobizCredentialProvider
  * The provider as the engine drives it (through the serialized provider). Identical to
  * {@link vobizCredentialProvider} except that any call installs the SIGINT guard, that its
  * writes count as in flight for it ({@link onDynamicProviderInterrupt}), that a partial create
- * is recorded, and that a check failure whose value could be secret is reported without a
+ * is recorded, that a check failure whose value could be secret is reported without a
  * property name (lifecycle/checkFailures.ts): the engine prints the value of a failing property next to the
- * reason, so the name goes in the reason.
+ * reason, so the name goes in the reason; and that the host does not print our errors of check,
+ * diff, read and delete with their stack (hostEcho.ts).
  */
 export const engineCredentialProvider: VobizCredentialProvider = {
   configure: entered((req) => vobizCredentialProvider.configure(req)),
-  diff: entered((id, olds, news) => vobizCredentialProvider.diff(id, olds, news)),
-  read: entered((id, props) => vobizCredentialProvider.read(id, props)),
+  diff: entered((id, olds, news) => withoutHostEcho(() => vobizCredentialProvider.diff(id, olds, news))),
+  read: entered((id, props) => withoutHostEcho(() => vobizCredentialProvider.read(id, props))),
   create: entered((inputs) => tracked(() => createRecordingPartial(inputs))),
   update: entered((id, olds, news) => tracked(() => vobizCredentialProvider.update(id, olds, news))),
-  delete: entered((id, props) => tracked(() => vobizCredentialProvider.delete(id, props))),
-  check: entered(async (olds, news) => {
-    const result = await vobizCredentialProvider.check(olds, news);
-    if (!result.failures) return result;
-    return { failures: maskForEngine(result.failures, news) };
-  }),
+  delete: entered((id, props) =>
+    withoutHostEcho(() => tracked(() => vobizCredentialProvider.delete(id, props))),
+  ),
+  check: entered((olds, news) =>
+    withoutHostEcho(async () => {
+      const result = await vobizCredentialProvider.check(olds, news);
+      if (!result.failures) return result;
+      return { failures: maskForEngine(result.failures, news) };
+    }),
+  ),
 };

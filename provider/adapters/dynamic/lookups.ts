@@ -64,11 +64,13 @@ export async function getCredential(
   args: GetCredentialArgs,
   options: LookupOptions = {},
 ): Promise<CredentialInfo> {
-  const [{ authId, all }, { findCredential }] = await Promise.all([
-    allCredentials(options),
-    import("../../lifecycle/lookups"),
-  ]);
-  return findCredential(all, authId, args);
+  return asRunError(async () => {
+    const [{ authId, all }, { findCredential }] = await Promise.all([
+      allCredentials(options),
+      import("../../lifecycle/lookups"),
+    ]);
+    return findCredential(all, authId, args);
+  });
 }
 
 /** Every credential of the account (sorted by username), optionally filtered; `[]` when none match. */
@@ -76,9 +78,27 @@ export async function getCredentials(
   args: GetCredentialsArgs = {},
   options: LookupOptions = {},
 ): Promise<CredentialInfo[]> {
-  const [{ authId, all }, { selectCredentials }] = await Promise.all([
-    allCredentials(options),
-    import("../../lifecycle/lookups"),
-  ]);
-  return selectCredentials(all, authId, args);
+  return asRunError(async () => {
+    const [{ authId, all }, { selectCredentials }] = await Promise.all([
+      allCredentials(options),
+      import("../../lifecycle/lookups"),
+    ]);
+    return selectCredentials(all, authId, args);
+  });
+}
+
+/**
+ * Runs a look-up; a VobizError it rejects with is marked the way Pulumi's `RunError` is
+ * (`__pulumiRunError`), so a program that does not catch it ends with the message alone, printed
+ * once, instead of "failed with an unhandled exception" and a stack trace. The error keeps its
+ * class (`instanceof VobizError` still holds) and facts.
+ */
+async function asRunError<T>(lookUp: () => Promise<T>): Promise<T> {
+  try {
+    return await lookUp();
+  } catch (e) {
+    const { VobizError } = await import("../../common/errors");
+    if (e instanceof VobizError) Object.defineProperty(e, "__pulumiRunError", { value: true });
+    throw e;
+  }
 }

@@ -32,7 +32,8 @@ function installedProvider(): Required<dynamic.ResourceProvider> {
     throw new Error(
       `The pulumi-vobiz package is not installed where this Pulumi program runs (${(e as Error).message.split("\n")[0]}), ` +
         "but the stack still holds VobizCredential resources, which need it for every operation, deletes included. " +
-        "Install it again (npm install pulumi-vobiz), then run `pulumi up` or `pulumi destroy`. To stop using it: " +
+        "Install it again the way it was installed (the packed tarball: `npm install <path>/pulumi-vobiz-<version>.tgz`; " +
+        "or `npm install pulumi-vobiz` from a registry that has it), then run `pulumi up` or `pulumi destroy`. To stop using it: " +
         "remove the VobizCredential resources first (pulumi up or pulumi destroy), and uninstall the package after.",
     );
   }
