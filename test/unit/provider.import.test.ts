@@ -96,7 +96,7 @@ describe("read with no prior state (an import)", () => {
 
     // The engine's check of the imported inputs: valid, unchanged, and no request (no adoption
     // look-up: the olds hold the username).
-    const checked = await importCheck(p, res.inputs as Record<string, unknown>);
+    const checked = await importCheck(p, res.inputs as unknown as Record<string, unknown>);
     expect(checked).toEqual({ inputs: res.inputs });
     expect(api.requests).toHaveLength(1);
   });
@@ -181,7 +181,11 @@ describe("after an import", () => {
       .query(true)
       .reply(200, apiList([apiCredential({ id: ID, description: "Front desk" })]));
     const res = await p.read(ID, {} as CredentialOutputs);
-    return { state: res.props as CredentialOutputs, inputs: res.inputs as Record<string, unknown>, api };
+    return {
+      state: res.props as CredentialOutputs,
+      inputs: res.inputs as unknown as Record<string, unknown>,
+      api,
+    };
   }
 
   test("the program generated from the inputs plans no change, with no request", async () => {
