@@ -68,7 +68,11 @@ describe("pulumi import into a Pulumi YAML stack", () => {
     expect(`${imp.stdout}${imp.stderr}`).not.toMatch(VALIDATION_WARNING);
     expect(imp.stdout).toMatch(/= +1 imported/);
     expect(f.sandbox.credentials.verifyPassword(f.authId, desk.id, livePassword)).toBe(true);
-    expect(f.live()[0]).toMatchObject({ enabled: false, description: "Front desk", updated_at: desk.updated_at });
+    expect(f.live()[0]).toMatchObject({
+      enabled: false,
+      description: "Front desk",
+      updated_at: desk.updated_at,
+    });
 
     const [state] = await f.ws.credentialsInState();
     expect(state).toMatchObject({
@@ -132,7 +136,10 @@ describe("pulumi import into a Pulumi YAML stack", () => {
       password: keptPassword,
       description: "Desk phone",
     });
-    const lobby = f.sandbox.credentials.create(f.authId, { username: "lobby_1", password: "Lobby-old-pw-03" });
+    const lobby = f.sandbox.credentials.create(f.authId, {
+      username: "lobby_1",
+      password: "Lobby-old-pw-03",
+    });
     f.secrets["lobby's old password"] = "Lobby-old-pw-03";
     f.ws.writeFile(
       "Main.yaml",
@@ -165,7 +172,10 @@ resources:
     const sent = f.takeRequests();
     expect(countByMethod(writes(sent))).toEqual({ PUT: 1 });
     const put = writes(sent)[0];
-    expect([put.path, put.body]).toEqual([`/api/v1/account/${f.authId}/credentials/${lobby.id}`, { password: "***" }]);
+    expect([put.path, put.body]).toEqual([
+      `/api/v1/account/${f.authId}/credentials/${lobby.id}`,
+      { password: "***" },
+    ]);
     expect(sent.filter((e) => e.method === "GET").length).toBeLessThanOrEqual(2); // the shared scan (+ a confirmation)
     expect(f.sandbox.credentials.verifyPassword(f.authId, phone.id, keptPassword)).toBe(true);
     expect(f.sandbox.credentials.verifyPassword(f.authId, lobby.id, setPassword)).toBe(true);
