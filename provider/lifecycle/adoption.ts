@@ -1,53 +1,89 @@
 /**
  * Adoption: taking over a credential that already exists on the account. Keeping the live
- * password (`adoptExisting: "keepPassword"`): finding the existing credential by username through
- * one list scan shared by every resource of the process (check at preview and create both ask it),
- * the clear error for a username that does not exist, and the takeover itself, which writes only
- * the fields that differ and never a password. Setting the declared password (`adoptExisting:
- * true`, after a 409): one PUT with the password and the fields that differ. Both patches are the
- * contract's one comparison of a declaration with a live credential.
+ * password (`adoptExisting: "keepPassword"`): finding the existing credential by username (or, for
+ * an import, by id) through one list scan shared by every resource of the process (check at
+ * preview, create and an import's read all ask it), the clear error for a username that does not
+ * exist, and the takeover itself, which writes only the fields that differ and never a password.
+ * An import (`pulumi import`, or the `import` resource option) is this same adoption: the engine
+ * reads the credential with no prior state, and the declaration read back keeps the live password.
+ * Setting the declared password (`adoptExisting: true`, after a 409): one PUT with the password and
+ * the fields that differ. Both patches are the contract's one comparison of a declaration with a
+ * live credential.
  */
 import type { VobizClient } from "../api/client";
 import { VobizConfigError } from "../common/errors";
-import { KEEP_PASSWORD, type CredentialInputs } from "../contract/table";
+import { KEEP_PASSWORD, type CredentialInputs, type CredentialOutputs } from "../contract/table";
 import { patchToMatch, type Credential } from "../contract/wire";
 
+/** The credentials of one scan, by username and by id. */
+interface ScanIndex {
+  byUsername: Map<string, Credential>;
+  byId: Map<string, Credential>;
+}
+
 /**
- * Credentials by username, from one scan per client. A username missing from that scan is looked
- * for once more in one fresh scan, shared by every miss, before it is reported missing: so a
- * fleet of N adoptions costs one scan (two when some are missing), whatever the writes between.
+ * Credentials by username and by id, from one scan per client. A credential missing from that
+ * scan is looked for once more in one fresh scan, shared by every miss, before it is reported
+ * missing: so a fleet of N adoptions or imports costs one scan (two when some are missing),
+ * however long the run takes and whatever the writes between.
  */
-class UsernameIndex {
-  private first?: Promise<Map<string, Credential>>;
-  private confirmation?: Promise<Map<string, Credential>>;
+class AdoptionIndex {
+  private first?: Promise<ScanIndex>;
+  private confirmation?: Promise<ScanIndex>;
 
   constructor(private readonly client: VobizClient) {}
 
-  async find(username: string): Promise<Credential | undefined> {
+  async find(key: keyof ScanIndex, value: string): Promise<Credential | undefined> {
     this.first ??= this.load(false, () => (this.first = undefined));
-    const hit = (await this.first).get(username);
+    const hit = (await this.first)[key].get(value);
     if (hit) return hit;
     this.confirmation ??= this.load(true, () => (this.confirmation = undefined));
-    return (await this.confirmation).get(username);
+    return (await this.confirmation)[key].get(value);
   }
 
-  private load(fresh: boolean, forget: () => void): Promise<Map<string, Credential>> {
-    const promise = this.client
-      .listAllCredentials(fresh ? { fresh: true } : {})
-      .then((all) => new Map(all.map((c) => [c.username, c])));
+  private load(fresh: boolean, forget: () => void): Promise<ScanIndex> {
+    const promise = this.client.listAllCredentials(fresh ? { fresh: true } : {}).then((all) => ({
+      byUsername: new Map(all.map((c) => [c.username, c])),
+      byId: new Map(all.map((c) => [c.id, c])),
+    }));
     promise.catch(forget); // a failed scan is not remembered: the next caller tries again
     return promise;
   }
 }
 
-const indexes = new WeakMap<VobizClient, UsernameIndex>();
+const indexes = new WeakMap<VobizClient, AdoptionIndex>();
+
+function indexOf(client: VobizClient): AdoptionIndex {
+  let index = indexes.get(client);
+  if (!index) indexes.set(client, (index = new AdoptionIndex(client)));
+  return index;
+}
 
 /** The existing credential with this username, from the process's shared scan; undefined if none. */
 export function findForAdoption(client: VobizClient, username: string): Promise<Credential | undefined> {
-  let index = indexes.get(client);
-  if (!index) indexes.set(client, (index = new UsernameIndex(client)));
-  return index.find(username);
+  return indexOf(client).find("byUsername", username);
 }
+
+/** The credential an import names by id, from the process's shared scan; undefined if none. */
+export function findForImport(client: VobizClient, id: string): Promise<Credential | undefined> {
+  return indexOf(client).find("byId", id);
+}
+
+/**
+ * Whether a read has no prior state: the engine imports the credential (`pulumi import`, or the
+ * `import` resource option) and sends only its id. Every state this provider writes has a username.
+ */
+export function isImport(state: Partial<CredentialOutputs>): boolean {
+  return state.username === undefined;
+}
+
+/**
+ * What an import declares, under the fields read from the live credential (username, enabled,
+ * description): an adoption keeping the live password. So the inputs the engine checks and the
+ * code `pulumi import` generates validate without a password, the import writes nothing, and a
+ * `password` added later rotates it with one PUT, as after any adoption.
+ */
+export const IMPORTED_DECLARATION: Readonly<Partial<CredentialInputs>> = { adoptExisting: KEEP_PASSWORD };
 
 /** Whether the inputs ask to adopt keeping the live password. */
 export function keepsPassword(inputs: Pick<CredentialInputs, "adoptExisting">): boolean {

@@ -30,6 +30,9 @@ import {
   adoptSettingPassword,
   declaresPassword,
   findForAdoption,
+  findForImport,
+  IMPORTED_DECLARATION,
+  isImport,
   keepsPassword,
   missingUsernameMessage,
   PASSWORD_AT_ADOPTION_MESSAGE,
@@ -246,12 +249,16 @@ export function createCredentialProvider(
       const c = client();
       const state = (props ?? {}) as Partial<CredentialOutputs>;
       if (otherAccount(c, state, id, "read") === "released") return {}; // dropped from the state
-      const live = await c.findCredentialById(id);
-      if (!live) return {}; // gone: the engine drops it from state
-      const inputs = inputsFromLive(state, live);
+      // An import (no prior state) adopts the credential keeping its live password, found through
+      // the process's one adoption scan (N imports, one scan).
+      const importing = isImport(state);
+      const live = importing ? await findForImport(c, id) : await c.findCredentialById(id);
+      if (!live) return {}; // gone: the engine drops it from state (an import: "does not exist")
+      const inputs = inputsFromLive(importing ? IMPORTED_DECLARATION : state, live);
       const outs = withPasswordOutputs(outputsOf(inputs, live, c.authId), inputs, state, undefined, 0);
       if (isGenerated(inputs)) delete (inputs as Partial<CredentialInputs>).password; // an output, not an input
-      return { id, props: outs, inputs: withAccount(inputs, outs.accountId) };
+      // An import's inputs are what the generated program declares: no account among them.
+      return { id, props: outs, inputs: importing ? inputs : withAccount(inputs, outs.accountId) };
     },
 
     async update(id, olds, news) {

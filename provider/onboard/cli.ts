@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
  * `vobiz-onboard`: brings an existing Vobiz account under Pulumi. The default command reads every
- * credential of the account and writes the YAML file `examples/fleet` reads, one entry per
- * credential adopting it with its live password kept; `vobiz-onboard check` is the read-only
+ * credential of the account and writes, one entry per credential adopting it with its live
+ * password kept, the YAML file `examples/fleet` reads, or (`--format`, formats.ts) a Pulumi YAML
+ * program or an import file for `pulumi import --file`; `vobiz-onboard check` is the read-only
  * first-contact check. Every failure prints one clear line, exits non-zero and writes nothing:
  * 1 when the command failed, 2 for a usage error (followed by one line naming `--help`).
  */
@@ -19,7 +20,7 @@ import {
 import { VobizError } from "../common/errors";
 import type { RetryOptions } from "../http/retry";
 import { usernameMatcher } from "../lifecycle/lookups";
-import { renderFleetYaml } from "./declarations";
+import { FORMAT_NAMES, isFormatName, ONBOARD_FORMATS, type OnboardFormat } from "./formats";
 import { describeReport, firstContact } from "./firstContact";
 
 const USAGE = `Usage:
@@ -36,7 +37,9 @@ ${flagSettings()
   The Auth Token is read from ${SETTINGS.authToken.env} only, so it never shows in a process list.
 
 Options:
-  --out FILE          where to write the YAML (default: credentials.yaml)
+  --out FILE          where to write it (default: credentials.yaml; Main.yaml; vobiz-import.json)
+  --format FORMAT     fleet (examples/fleet's file), yaml-program (a Pulumi YAML program) or
+                      import-file (for pulumi import --file); default fleet
   --filter PATTERN    only usernames matching PATTERN (* and ?; several separated by commas)
   --force             overwrite FILE if it exists
   -h, --help          this text
@@ -69,6 +72,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       options: {
         ...Object.fromEntries(flagSettings().map(([, s]) => [s.flag!, { type: "string" as const }])),
         out: { type: "string" },
+        format: { type: "string" },
         filter: { type: "string" },
         force: { type: "boolean" },
         help: { type: "boolean", short: "h" },
@@ -87,13 +91,22 @@ export async function main(argv: string[], io: Io): Promise<number> {
     const retryWait = findSetting("maxRetryWait", { flags, env: io.env });
     const retry = { ...CLI_RETRY, ...(retryWait !== undefined ? { maxElapsedMs: retryWait * 1000 } : {}) };
     if (positionals[0] === "check") {
-      if (values.out !== undefined || values.filter !== undefined || values.force) {
-        throw new UsageError("'check' writes nothing: --out, --filter and --force do not apply");
+      if (
+        values.out !== undefined ||
+        values.filter !== undefined ||
+        values.format !== undefined ||
+        values.force
+      ) {
+        throw new UsageError("'check' writes nothing: --out, --format, --filter and --force do not apply");
       }
       io.out(describeReport(conn, await firstContact(conn, retry)));
       return 0;
     }
-    return await writeFleetFile(conn, retry, values, io);
+    const format = values.format ?? FORMAT_NAMES[0];
+    if (!isFormatName(format)) {
+      throw new UsageError(`--format must be ${FORMAT_NAMES.join(", ")}; got ${JSON.stringify(format)}`);
+    }
+    return await writeDeclarations(conn, retry, ONBOARD_FORMATS[format], values, io);
   } catch (e) {
     if (e instanceof UsageError || (e instanceof TypeError && "code" in e)) {
       io.err(`vobiz-onboard: ${e.message}\n${HELP_HINT}\n`);
@@ -107,13 +120,14 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
 }
 
-async function writeFleetFile(
+async function writeDeclarations(
   conn: ResolvedSettings,
   retry: Partial<RetryOptions>,
+  format: OnboardFormat,
   values: { out?: string; filter?: string; force?: boolean },
   io: Io,
 ): Promise<number> {
-  const out = path.resolve(io.cwd, values.out ?? "credentials.yaml");
+  const out = path.resolve(io.cwd, values.out ?? format.defaultFile);
   if (values.filter !== undefined && values.filter.trim() === "") {
     throw new UsageError("--filter must not be empty");
   }
@@ -144,7 +158,7 @@ async function writeFleetFile(
     );
     return 1;
   }
-  const yaml = renderFleetYaml(selected, {
+  const text = format.render(selected, {
     authId: conn.authId,
     baseUrl: conn.baseUrl,
     readAt: new Date().toISOString(),
@@ -152,16 +166,15 @@ async function writeFleetFile(
   });
   // Written beside the target and renamed, so a failure never leaves half a file.
   const tmp = `${out}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, yaml, { flag: "wx" });
+  fs.writeFileSync(tmp, text, { flag: "wx" });
   fs.renameSync(tmp, out);
   const disabled = selected.filter((c) => !c.enabled).length;
   const described = selected.filter((c) => c.description).length;
   io.out(
-    `Wrote ${selected.length} credential(s) of account ${conn.authId} to ${out}` +
+    `Wrote ${selected.length} credential(s) of account ${conn.authId} ${format.what}to ${out}` +
       `${values.filter !== undefined ? ` (${all.length - selected.length} filtered out)` : ""}: ` +
       `${selected.length - disabled} enabled, ${disabled} disabled, ${described} with a description.\n` +
-      "Each adopts the existing credential and keeps its live password (adoptExisting: keepPassword).\n" +
-      "Next: point the fleet program at this file and run `pulumi preview`, then `pulumi up`.\n",
+      format.next(path.relative(io.cwd, out) || out),
   );
   return 0;
 }
