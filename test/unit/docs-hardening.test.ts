@@ -94,7 +94,10 @@ describe("both CI recipes preview pull/merge requests from forks against the san
   });
 
   test("the README says both recipes have the fork job", () => {
-    const section = README.slice(README.indexOf("## CI recipes"), README.indexOf("## Testing"));
+    const section = README.slice(
+      README.indexOf("## CI recipes"),
+      README.indexOf("\n## ", README.indexOf("## CI recipes") + 1),
+    );
     expect(section).toMatch(/from forks,? which get no secrets, preview against the sandbox/);
     expect(section).toContain("examples/ci/gitlab-ci.yml");
     expect(section).toContain("examples/ci/github-actions.yml");
@@ -109,6 +112,6 @@ test("the sandbox guide and the README say not to run pulumi synchronously next 
   );
   expect(section).toMatch(/execSync/);
   expect(section).toMatch(/vobiz-sandbox", "--port", "0", "--json"/);
-  const readme = README.slice(README.indexOf("### Using the sandbox in your own stack tests"));
+  const readme = README.slice(README.indexOf("### Testing your stack with the sandbox"));
   expect(readme).toMatch(/`execSync` and the other synchronous calls\s+block the process/);
 });
