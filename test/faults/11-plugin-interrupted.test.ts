@@ -178,7 +178,7 @@ describe.each(SCENARIOS)(
         id,
         scenario: `package path (Pulumi YAML, provider plugin): interrupted up of ${N}: ${how} after ${createdAtSignal} creates`,
         message: plain.code === 0 ? undefined : `plain up after the interrupt: ${providerError(plain)}`,
-        faults: `${describeRules(SLOW)}; from the ${INTERRUPT_AFTER}th create on, ${describeRules([IN_FLIGHT])}`,
+        faults: `${describeRules(SLOW)}; then, ${IN_FLIGHT_MS} ms before the signal, ${describeRules([IN_FLIGHT])}`,
         operations: `up (${how}, exit ${run.code ?? run.signal}); ${commands.join("; ")}; preview --expect-no-changes (ok, with and without adoptExisting)`,
         ...measuredColumns(w, c, journal),
         leaks: hits.length,
