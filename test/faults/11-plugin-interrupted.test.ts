@@ -99,10 +99,16 @@ const SCENARIOS: {
   prefix: string;
   how: string;
   send: (child: ChildProcess) => number;
-  /** Whether creates in flight can be lost from state (the plugin died under them). */
+  /** Whether the creates in flight are lost from state (the plugin died under them). */
   loses: boolean;
 }[] = [
-  { id: "11a", prefix: "pint", how: "SIGINT to `pulumi`", send: (c) => (c.kill("SIGINT"), 1), loses: false },
+  {
+    id: "11a",
+    prefix: "pint",
+    how: "SIGINT to `pulumi`",
+    send: (c) => Number(c.kill("SIGINT")),
+    loses: false,
+  },
   {
     id: "11b",
     prefix: "pctrlc",
