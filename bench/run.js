@@ -2,15 +2,17 @@
 /**
  * `npm run bench`: times VobizCredential through the real Pulumi engine against the local Vobiz
  * sandbox (in-process, with a fixed latency per API request), next to a floor program (the same
- * resources through a dynamic provider that makes no API call) and a naive provider written in
- * the style of Pulumi's dynamic-provider documentation. See bench/README.md for the method.
+ * resources through a dynamic provider that makes no API call), a naive provider written in
+ * the style of Pulumi's dynamic-provider documentation, and the package path (the same
+ * credentials as `vobiz:index:Credential` in Pulumi YAML, through the provider plugin). See
+ * bench/README.md for the method.
  *
  * Options:
  *   --latency MS      latency the sandbox adds to every API request (default 50)
  *   --sizes 1,50,200  numbers of credentials
  *   --reps 3          repetitions of every scenario sequence per program and size
  *   --quick           sizes 1,50 and 1 repetition (smoke check)
- *   --programs ours,floor,naive   (add `ideal` for the diagnostic program: the floor plus
+ *   --programs ours,floor,naive,package   (add `ideal` for the diagnostic program: the floor plus
  *                     the API floor's waits, no HTTP; see bench/programs/ideal/index.ts)
  *   --scenarios LIST  a subset of create,preview,refresh,rotate,rename,destroy (create and
  *                     destroy always run: the others need the stack they make and leave), e.g.
@@ -35,8 +37,11 @@ const { ProcSampler } = require("./lib/procsampler");
 const { inclusiveCpuMs } = require("./lib/profile-summary");
 const { renderMarkdown, renderSvg, summarise } = require("./lib/report");
 const w = require("./lib/workspace");
+const packageProgram = require("./programs/package/program");
 
-const PROGRAMS = ["ours", "floor", "naive"];
+const PROGRAMS = ["ours", "floor", "naive", "package"];
+/** Programs that are Pulumi YAML (no index.ts; not in the Node.js start-up probe). */
+const YAML_PROGRAMS = ["package"];
 /** Opt-in diagnostic program (see bench/programs/ideal): `--programs ours,floor,naive,ideal`. */
 const OPTIONAL_PROGRAMS = ["ideal"];
 const SCENARIOS = ["create", "preview", "refresh", "rotate", "rename", "destroy"];
@@ -208,6 +213,22 @@ async function main() {
   const specJson = (n, renamed) =>
     JSON.stringify({ n, renamed, latencyMs: opts.latency, outputs: FIELD_NAMES });
   const programSource = (p) => fs.readFileSync(path.join(__dirname, "programs", p, "index.ts"), "utf8");
+  /** The project files of a program at size n (the package program is YAML, written per size). */
+  const programFiles = (program, n) =>
+    program === "package"
+      ? {
+          "Pulumi.yaml": packageProgram.pulumiYaml(
+            `bench-package-${n}`,
+            path.join(consumerDir, "node_modules", "pulumi-vobiz", "bin"),
+          ),
+          "Main.yaml": packageProgram.mainYaml({ n, renamed: 0 }),
+        }
+      : { "index.ts": programSource(program), "bench.json": specJson(n, 0) };
+  /** Points a stack's program at n credentials, the first `renamed` of them renamed. */
+  const writeProgram = (ctx, renamed) =>
+    ctx.program === "package"
+      ? ctx.ws.writeFile("Main.yaml", packageProgram.mainYaml({ n: ctx.n, renamed }))
+      : ctx.ws.writeFile("bench.json", specJson(ctx.n, renamed));
 
   /** A fresh stack for one program and size, on its own sandbox account. */
   async function makeWorkspace(program, n) {
@@ -225,12 +246,12 @@ async function main() {
     const ws = new w.Workspace({
       name: `${program}-${n}`,
       consumerDir,
-      files: { "index.ts": programSource(program), "bench.json": specJson(n, 0) },
+      files: programFiles(program, n),
       env,
     });
     await ws.init();
     await ws.setConfig("benchPassword", `Bench-${randomBytes(9).toString("base64url")}`, true);
-    if (program === "ours") {
+    if (program === "ours" || program === "package") {
       await ws.setConfig("vobiz:authId", authId);
       await ws.setConfig("vobiz:authToken", authToken, true);
       await ws.setConfig("vobiz:baseUrl", sandbox.baseUrl);
@@ -293,18 +314,28 @@ async function main() {
     return result;
   }
 
-  /** __provider bytes per resource and state size, from `pulumi stack export`. */
+  /**
+   * State bytes per resource (each credential's entry in `pulumi stack export`, as compact JSON),
+   * __provider bytes per resource (dynamic programs) and the whole export's size.
+   */
   async function recordStateSize(ctx) {
     const { text, deployment } = await ctx.ws.exportStack();
-    const sizes = (deployment.resources ?? [])
-      .filter((r) => r.type.startsWith("pulumi-nodejs:dynamic"))
-      .map((r) => Buffer.byteLength(String(r.inputs?.__provider ?? r.outputs?.__provider ?? "")));
+    const credentials = (deployment.resources ?? []).filter(
+      (r) => r.type !== "pulumi:pulumi:Stack" && !r.type.startsWith("pulumi:providers:"),
+    );
+    const mean = (xs) => (xs.length ? Math.round(xs.reduce((a, b) => a + b, 0) / xs.length) : 0);
+    const sizes = credentials.map((r) =>
+      Buffer.byteLength(String(r.inputs?.__provider ?? r.outputs?.__provider ?? "")),
+    );
+    const entries = credentials.map((r) => Buffer.byteLength(JSON.stringify(r)));
     stateSizes.push({
       program: ctx.program,
       n: ctx.n,
-      resources: sizes.length,
+      resources: credentials.length,
       providerBytesMax: Math.max(0, ...sizes),
-      providerBytesMean: sizes.length ? Math.round(sizes.reduce((a, b) => a + b, 0) / sizes.length) : 0,
+      providerBytesMean: mean(sizes),
+      resourceBytesMax: Math.max(0, ...entries),
+      resourceBytesMean: mean(entries),
       stateBytes: Buffer.byteLength(text),
     });
   }
@@ -313,7 +344,7 @@ async function main() {
   async function sequence(ctx, rep) {
     const { ws, n } = ctx;
     const chosen = new Set(opts.scenarios);
-    ws.writeFile("bench.json", specJson(n, 0));
+    writeProgram(ctx, 0);
     await measure(ctx, rep, "create", ["up", "--yes", "--skip-preview"]);
     if (rep === 0) await recordStateSize(ctx);
     if (chosen.has("preview")) await measure(ctx, rep, "preview", ["preview", "--expect-no-changes"]);
@@ -323,7 +354,7 @@ async function main() {
       await measure(ctx, rep, "rotate", ["up", "--yes", "--skip-preview"]);
     }
     if (chosen.has("rename")) {
-      ws.writeFile("bench.json", specJson(n, Math.ceil(n / 10)));
+      writeProgram(ctx, Math.ceil(n / 10));
       await measure(ctx, rep, "rename", ["up", "--yes", "--skip-preview"]);
     }
     await measure(ctx, rep, "destroy", ["destroy", "--yes", "--skip-preview"]);
@@ -366,7 +397,7 @@ async function main() {
     try {
       for (let rep = 0; rep < opts.probeReps; rep++) {
         for (const n of probeSizes) {
-          for (const p of opts.programs) {
+          for (const p of opts.programs.filter((x) => !YAML_PROGRAMS.includes(x))) {
             const dir = path.join(probeDir, p);
             fs.mkdirSync(dir, { recursive: true });
             fs.writeFileSync(path.join(dir, "index.ts"), programSource(p));

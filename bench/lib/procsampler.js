@@ -1,7 +1,9 @@
 /**
  * Samples the processes a Pulumi command starts in one project directory (every `intervalMs`,
- * from /proc): the dynamic-provider process (command line contains `dynamic-provider`) and the
- * program process (`@pulumi/pulumi/cmd/run`). Records each one's peak resident set (VmHWM, the
+ * from /proc): the provider process (the dynamic-provider process, command line containing
+ * `dynamic-provider`, or the provider plugin, `dist/adapters/plugin/main.js`) and the program
+ * process (`@pulumi/pulumi/cmd/run`; a Pulumi YAML program runs in the Go language host, not
+ * sampled). Records each one's peak resident set (VmHWM, the
  * kernel's own high-water mark, so short peaks between samples still count) and CPU time
  * (utime + stime) as last seen before it exited.
  *
@@ -26,6 +28,7 @@ function classify(cmdline) {
   const argv = cmdline.split("\0").filter(Boolean);
   if (argv.includes("-e")) return undefined; // the plugin wrapper's `node -e require.resolve(...)`
   if (argv.some((a) => /dynamic-provider(\/index\.js)?$/.test(a))) return "provider";
+  if (argv.some((a) => /adapters\/plugin\/main\.js$/.test(a))) return "provider";
   if (argv.some((a) => /@pulumi\/pulumi\/cmd\/run(\/index\.js)?$/.test(a))) return "program";
   return undefined;
 }
