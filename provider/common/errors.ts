@@ -201,7 +201,7 @@ function nextStep(facts: VobizApiErrorFacts): string {
       if (operation === "create") {
         return (
           "The username is taken on this account. To manage that credential, set " +
-          "`adoptExisting: true` on the VobizCredential (Pulumi then sets the declared password " +
+          "`adoptExisting: true` on the credential (Pulumi then sets the declared password " +
           "and manages it); otherwise choose another username."
         );
       }

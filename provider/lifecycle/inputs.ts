@@ -68,7 +68,7 @@ export function parseCredentialInputs(
         for (const key of issue.keys) {
           failures.push({
             property: key,
-            reason: `is not an input of VobizCredential; valid inputs are ${INPUT_NAMES.join(", ")}`,
+            reason: `is not an input of a Vobiz credential; valid inputs are ${INPUT_NAMES.join(", ")}`,
           });
         }
         continue;

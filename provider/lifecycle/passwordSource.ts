@@ -41,7 +41,7 @@ export function resolvePassword(
 ): string {
   if (inputs.password !== undefined) return inputs.password;
   const source = inputs.passwordFrom;
-  if (!source) throw new VobizConfigError("VobizCredential needs 'password' or 'passwordFrom'.");
+  if (!source) throw new VobizConfigError("The credential needs 'password' or 'passwordFrom'.");
   const { value, where, fix } = lookUp(source, context);
   if (value === undefined || value === "") {
     throw new VobizConfigError(`${property}: ${where} is not set; ${fix}.`);

@@ -31,11 +31,11 @@ describe("3. a secret given to an input check rejects is never echoed", () => {
       "description",
       [/description must not contain control characters/],
     ],
-    ["a misspelt property", "misspelt", [/descripton is not an input of VobizCredential/]],
+    ["a misspelt property", "misspelt", [/descripton is not an input of a Vobiz credential/]],
     [
       "both at once",
       "both",
-      [/description must not contain control characters/, /sipSecret is not an input of VobizCredential/],
+      [/description must not contain control characters/, /sipSecret is not an input of a Vobiz credential/],
     ],
   ] as const)(
     "%s: preview and up fail naming the property, with no value",

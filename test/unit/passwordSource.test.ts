@@ -64,6 +64,6 @@ test("a too short value fails without showing it, under the given property name"
 
 test("neither password nor source is a configuration error", () => {
   expect(failure(() => resolvePassword(base, context({}))).message).toBe(
-    "VobizCredential needs 'password' or 'passwordFrom'.",
+    "The credential needs 'password' or 'passwordFrom'.",
   );
 });
