@@ -29,6 +29,11 @@ export interface RunResult {
   durationMs: number;
 }
 
+/** stdout and stderr of a run, as one text (what a user sees in the terminal). */
+export function output(r: Pick<RunResult, "stdout" | "stderr">): string {
+  return `${r.stdout}\n${r.stderr}`;
+}
+
 export interface RunOptions {
   /** Extra environment for this command only. */
   env?: Record<string, string | undefined>;
@@ -181,8 +186,7 @@ export class PulumiWorkspace {
 
   /** The VobizCredential resources in state. */
   async credentialsInState(): Promise<StateResource[]> {
-    const { deployment } = await this.exportStack();
-    return (deployment.resources ?? []).filter((r) => r.type === "pulumi-nodejs:dynamic/vobiz:Credential");
+    return credentialsOf((await this.exportStack()).deployment);
   }
 
   /** Every file written under the workspace and project (state, config, logs), for the scanner. */
@@ -227,6 +231,14 @@ export interface StateResource {
 export interface StackDeployment {
   resources?: StateResource[];
   pending_operations?: unknown[];
+}
+
+/** The type token of VobizCredential resources in state. */
+export const CREDENTIAL_TYPE = "pulumi-nodejs:dynamic/vobiz:Credential";
+
+/** The VobizCredential resources of a deployment. */
+export function credentialsOf(deployment: StackDeployment): StateResource[] {
+  return (deployment.resources ?? []).filter((r) => r.type === CREDENTIAL_TYPE);
 }
 
 function copyProject(from: string, to: string): void {

@@ -1,12 +1,12 @@
 /**
  * Renders the fault-injection report from the numbers the faults-tier tests measured. Each test
- * file renders the untracked copy (through `flushResults`, see ./results) when it ends, so it is
+ * file renders the untracked copy (through `flushResults`, see ./faultsResults) when it ends, so it is
  * complete after `npm run test:faults` whatever order jest runs the files in; `npm run
  * faults:report` renders the tracked docs/faults-report.md. The prose around the tables is fixed
  * text: what the scenarios check, the recovery procedures the SIGINT/SIGKILL scenarios run, and
  * what the runs found.
  */
-import type { ScenarioResult } from "./results";
+import type { ScenarioResult } from "./faultsResults";
 
 function cell(v: string | number): string {
   return String(v).replace(/\|/g, "\\|").replace(/\n/g, " ");
