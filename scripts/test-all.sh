@@ -20,18 +20,26 @@ if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
   checkout_before="$(checkout_state)"
 fi
 
+timings=()
+timed() { # timed NAME COMMAND...: runs the command, records its wall time for the summary
+  local name="$1"; shift
+  local started=$SECONDS
+  "$@" || status=1
+  timings+=("$name $((SECONDS - started))")
+}
+
 tier() { # tier NAME [with-pulumi] [--runInBand]
   local name="$1"; shift
   echo "=== test:$name"
   local runner=(npx jest)
   if [ "${1:-}" = with-pulumi ]; then shift; runner=(bash scripts/with-pulumi.sh npx jest); fi
-  "${runner[@]}" --selectProjects "$name" --json --outputFile "$results/$name.json" "$@" || status=1
+  timed "$name" "${runner[@]}" --selectProjects "$name" --json --outputFile "$results/$name.json" "$@"
 }
 
-npm run typecheck || status=1
+timed typecheck npm run typecheck
 tier unit
 tier integration
-npm run build || status=1
+timed build npm run build
 tier e2e with-pulumi --runInBand
 tier faults with-pulumi --runInBand
 
@@ -47,6 +55,7 @@ for (const tier of ["unit", "integration", "e2e", "faults"]) {
 }
 console.log(`Tests: ${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ""));
 ' "$results" || status=1
+echo "Wall time (s): ${timings[*]/%/;} total $SECONDS; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo n/a)"
 
 if [ "$in_git" = 1 ]; then
   checkout_after="$(checkout_state)"

@@ -8,7 +8,7 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { E2E_ROOT, installInto, packPackage } from "../helpers/installedPackage";
+import { installInto, packedTarball, privateConsumer } from "../helpers/installedPackage";
 import { useScenario } from "../helpers/scenario";
 
 jest.setTimeout(600_000);
@@ -17,12 +17,7 @@ describe("6. removing the credentials and uninstalling pulumi-vobiz in the same 
   let consumerDir: string;
 
   beforeAll(async () => {
-    consumerDir = fs.mkdtempSync(path.join(E2E_ROOT, "uninstall-consumer-"));
-    fs.writeFileSync(
-      path.join(consumerDir, "package.json"),
-      JSON.stringify({ name: "uninstall", private: true }),
-    );
-    installInto(consumerDir, packPackage());
+    consumerDir = privateConsumer("uninstall");
   });
   const f = useScenario(() => ({ name: "uninstall", consumerDir }));
   afterAll(() => {
@@ -60,7 +55,7 @@ describe("6. removing the credentials and uninstalling pulumi-vobiz in the same 
     expect(await f.ws.credentialsInState()).toHaveLength(2);
 
     // What the message says to do.
-    installInto(consumerDir, packPackage());
+    installInto(consumerDir, packedTarball());
     await f.ws.up();
     expect(f.takeRequests().filter((e) => e.method === "DELETE")).toHaveLength(2);
     expect(f.live()).toHaveLength(0);

@@ -6,7 +6,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { E2E_ROOT, installInto, packPackage, REPO_ROOT } from "../helpers/installedPackage";
+import { E2E_ROOT, installInto, packPackage, privateConsumer, REPO_ROOT } from "../helpers/installedPackage";
 import { useScenario } from "../helpers/scenario";
 
 jest.setTimeout(600_000);
@@ -36,12 +36,7 @@ describe("8c. upgrade: refresh and destroy of existing resources run the newly i
   const newer = `${current}-upgrade.1`;
 
   beforeAll(async () => {
-    consumerDir = fs.mkdtempSync(path.join(E2E_ROOT, "upgrade-consumer-"));
-    fs.writeFileSync(
-      path.join(consumerDir, "package.json"),
-      JSON.stringify({ name: "upgrade", private: true }),
-    );
-    installInto(consumerDir, packPackage());
+    consumerDir = privateConsumer("upgrade");
   });
   const f = useScenario(() => ({ name: "upgrade", consumerDir }));
   afterAll(() => {
