@@ -25,6 +25,7 @@ import {
 } from "./engine";
 import { ensureConsumer, REPO_ROOT } from "./installedPackage";
 import { describeHits, scanWorkspace, type SecretHit } from "./secretScanner";
+import { nonHexSecret } from "./secrets";
 
 export const SPEC_PROGRAM = fs.readFileSync(
   path.join(REPO_ROOT, "test", "e2e", "programs", "spec", "index.ts"),
@@ -113,8 +114,9 @@ export interface StackFixtureOptions {
   onClosingScan?: (hits: number) => void;
 }
 
+/** A random auth token (no run of it can mask part of a hex id: see nonHexSecret). */
 export function randomToken(prefix = "tok"): string {
-  return `${prefix}_${randomBytes(18).toString("hex")}`;
+  return nonHexSecret(`${prefix}_`, 32);
 }
 
 export async function createStackFixture(options: StackFixtureOptions): Promise<StackFixture> {

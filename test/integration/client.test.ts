@@ -19,10 +19,11 @@ import {
 } from "../../provider/common/errors";
 import { type JournalEntry, type JournalFilter, type Sandbox } from "../../provider/sandbox";
 import { useIntegrationSandbox } from "../helpers/integrationSandbox";
+import { nonHexSecret } from "../helpers/secrets";
 import { closedPort } from "../helpers/processes";
 
 const AUTH_ID = "MA_INTEG";
-const TOKEN = `tok_${randomBytes(16).toString("hex")}`;
+const TOKEN = nonHexSecret("tok_", 32);
 const RETRY = { baseDelayMs: 5, maxDelayMs: 50 };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

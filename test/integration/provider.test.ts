@@ -12,9 +12,10 @@ import type { CredentialInputs } from "../../provider/api/schemas";
 import { VobizConfigError, VobizConflictError } from "../../provider/common/errors";
 import { type JournalEntry, type Sandbox } from "../../provider/sandbox";
 import { useIntegrationSandbox } from "../helpers/integrationSandbox";
+import { nonHexSecret } from "../helpers/secrets";
 
 const AUTH_ID = "MA_INTEG";
-const TOKEN = `tok_${randomBytes(16).toString("hex")}`;
+const TOKEN = nonHexSecret("tok_", 32);
 const RETRY = { baseDelayMs: 5, maxDelayMs: 50 };
 const CREDENTIALS_PATH = `/api/v1/account/${AUTH_ID}/credentials`;
 
