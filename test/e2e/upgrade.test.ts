@@ -11,9 +11,13 @@ import { useScenario } from "../helpers/scenario";
 
 jest.setTimeout(600_000);
 
+/** Scratch directories of this file, removed after it. */
+const scratch: string[] = [];
+
 /** Packs a copy of the built package under another version: its user agent differs. */
 function packNewerBuild(version: string): string {
   const dir = fs.mkdtempSync(path.join(E2E_ROOT, "newer-build-"));
+  scratch.push(dir);
   const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as Record<
     string,
     unknown
@@ -40,7 +44,8 @@ describe("8c. upgrade: refresh and destroy of existing resources run the newly i
   });
   const f = useScenario(() => ({ name: "upgrade", consumerDir }));
   afterAll(() => {
-    fs.rmSync(consumerDir, { recursive: true, force: true }); // after the scenario's close
+    // After the scenario's close.
+    for (const dir of [consumerDir, ...scratch]) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   test("old build creates; newer build refreshes and destroys", async () => {
