@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run faults:report`: copies what the faults tier measured into the tracked report. A test
-// run writes its rows only to an untracked results file (test/faults/results.ts: RESULTS_FILE);
+// run writes its rows only to an untracked results file (test/helpers/faultsResults.ts: RESULTS_FILE);
 // this merges those rows into docs/faults-results.json (a row replaces the one with its id) and
 // re-renders docs/faults-report.md. The TypeScript modules are transpiled on load with the
 // project's own compiler (no separate TypeScript runner needed).
@@ -20,7 +20,7 @@ require.extensions[".ts"] = (module, filename) => {
   module._compile(outputText, filename);
 };
 
-const results = require("../test/faults/results.ts");
+const results = require("../test/helpers/faultsResults.ts");
 
 async function main() {
   const fresh = results.readResults(results.RESULTS_FILE);

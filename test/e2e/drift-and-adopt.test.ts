@@ -4,34 +4,31 @@
  * from the engine itself, that `pulumi import` and the `import` option cannot do that for
  * dynamic resources).
  *
- * Each test has its own stack and sandbox and sets up what it needs, so any one of them passes
- * alone (`-t`) and in any order; the fixture's close destroys the stack, checks that the account
+ * Each test has its own scenario (stack and sandbox) and sets up what it needs, so any one of them passes
+ * alone (`-t`) and in any order; closing the scenario destroys the stack, checks that the account
  * is empty and scans for secrets.
  */
+import { useScenario } from "../helpers/scenario";
 import {
   calls,
   countByMethod,
-  createStackFixture,
   deleteOutOfBand,
   expectCleanPreview,
   writes,
   type SpecEntry,
-  type StackFixture,
 } from "../helpers/stackFixture";
 
 jest.setTimeout(600_000);
 
 describe("drift, out-of-band deletion and adoption", () => {
-  let f: StackFixture;
   const PHONE: SpecEntry = { username: "drift_phone", passwordKey: "pw", description: "Lobby phone" };
-
-  beforeEach(async () => {
-    f = await createStackFixture({ name: "drift" });
-    await f.password("pw");
-  });
-  afterEach(async () => {
-    await f?.close();
-  });
+  const f = useScenario(
+    { name: "drift" },
+    async (f) => {
+      await f.password("pw");
+    },
+    { per: "test" },
+  );
 
   /** The starting point of most tests: the lobby phone, applied. */
   async function givenLobbyPhone(): Promise<void> {

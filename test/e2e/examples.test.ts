@@ -1,27 +1,17 @@
 /**
  * The examples under examples/ are real Pulumi projects; this suite runs each through the engine
  * against the sandbox, installed from the packed package as a user installs it, so none can rot.
+ * Closing each scenario destroys its stack, checks the account is empty and scans for secrets.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import {
-  countByMethod,
-  createStackFixture,
-  expectCleanPreview,
-  writes,
-  type StackFixture,
-} from "../helpers/stackFixture";
+import { useScenario } from "../helpers/scenario";
+import { countByMethod, expectCleanPreview, writes } from "../helpers/stackFixture";
 
 jest.setTimeout(600_000);
 
 describe("examples/basic", () => {
-  let f: StackFixture;
-  beforeAll(async () => {
-    f = await createStackFixture({ name: "ex-basic", copyFrom: "examples/basic" });
-  });
-  afterAll(async () => {
-    await f?.close();
-  });
+  const f = useScenario({ name: "ex-basic", copyFrom: "examples/basic" });
 
   test("creates one credential and outputs its realm and username", async () => {
     await f.password("sipPassword");
@@ -36,22 +26,14 @@ describe("examples/basic", () => {
     });
     expect(live.description).toBe("Front desk phone");
     await expectCleanPreview(f);
-    await f.ws.destroy();
-    expect(f.live()).toHaveLength(0);
-    await f.expectNoSecretsLeaked();
   });
 });
 
 describe("examples/rotation", () => {
-  let f: StackFixture;
   const gate = ["Gate-Pw-first-111", "Gate-Pw-second-222"];
-  beforeAll(async () => {
-    f = await createStackFixture({ name: "ex-rotation", copyFrom: "examples/rotation" });
+  const f = useScenario({ name: "ex-rotation", copyFrom: "examples/rotation" }, (f) => {
     f.secrets["gate password 1"] = gate[0];
     f.secrets["gate password 2"] = gate[1];
-  });
-  afterAll(async () => {
-    await f?.close();
   });
 
   const byName = () => Object.fromEntries(f.live().map((c) => [c.username, c]));
@@ -80,19 +62,11 @@ describe("examples/rotation", () => {
     const shown = await f.ws.exportStack(true);
     expect(shown.text).not.toContain(gate[0]);
     expect(shown.text).not.toContain(gate[1]);
-    await f.ws.destroy({ env: { GATE_SIP_PASSWORD: gate[1] } });
-    await f.expectNoSecretsLeaked();
   });
 });
 
 describe("examples/fleet (GitOps: credentials.yaml)", () => {
-  let f: StackFixture;
-  beforeAll(async () => {
-    f = await createStackFixture({ name: "ex-fleet", copyFrom: "examples/fleet" });
-  });
-  afterAll(async () => {
-    await f?.close();
-  });
+  const f = useScenario({ name: "ex-fleet", copyFrom: "examples/fleet" });
 
   test("creates what the file lists; an edit of the file is a reviewed, minimal change", async () => {
     for (const k of ["receptionPassword", "salesPassword", "warehousePassword"]) await f.password(k);
@@ -125,28 +99,19 @@ describe("examples/fleet (GitOps: credentials.yaml)", () => {
         .map((c) => c.username)
         .sort(),
     ).toEqual(["lobby", "reception", "sales_01", "warehouse"]);
-    await f.ws.destroy();
-    expect(f.live()).toHaveLength(0);
-    await f.expectNoSecretsLeaked();
   });
 });
 
 describe("the repository's root Pulumi.yaml (the fleet, run in place from a checkout)", () => {
-  let f: StackFixture;
-  beforeAll(async () => {
-    // In place: `pulumi-vobiz` resolves through node_modules/pulumi-vobiz (scripts/link-self.js)
-    // to this checkout's build, as the README's "from a checkout" instructions say.
-    f = await createStackFixture({
-      name: "root",
-      inPlace: path.resolve(__dirname, "..", ".."),
-      stack: `e2e-root-${process.pid}`,
-    });
-  });
-  afterAll(async () => {
-    await f?.close();
-  });
+  // In place: `pulumi-vobiz` resolves through node_modules/pulumi-vobiz (scripts/link-self.js)
+  // to this checkout's build, as the README's "from a checkout" instructions say.
+  const f = useScenario(() => ({
+    name: "root",
+    inPlace: path.resolve(__dirname, "..", ".."),
+    stack: `e2e-root-${process.pid}`,
+  }));
 
-  test("pulumi up creates the file's credentials; destroy removes them", async () => {
+  test("pulumi up creates the file's credentials (closing the scenario destroys them)", async () => {
     for (const k of ["receptionPassword", "salesPassword", "warehousePassword"]) await f.password(k);
     await f.ws.up();
     expect(
@@ -156,8 +121,5 @@ describe("the repository's root Pulumi.yaml (the fleet, run in place from a chec
         .sort(),
     ).toEqual(["reception", "sales_01", "sales_02", "warehouse"]);
     await expectCleanPreview(f);
-    await f.ws.destroy();
-    expect(f.live()).toHaveLength(0);
-    await f.expectNoSecretsLeaked();
   });
 });

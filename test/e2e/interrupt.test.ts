@@ -3,21 +3,20 @@
  * create is in flight must not kill it (Vobiz may already have applied the create), and a SIGINT
  * when idle (the engine's own at shutdown) must end it at once, as by default.
  *
- * The first two tests run a child script that loads the built package and creates a credential
- * against a server that answers only when the test says so (the guard installs itself on the
- * first call into the engine adapter, as the host's `configure` makes it). The last runs the
- * real engine: a SIGINT to the real dynamic-provider process while its create is held by the
- * sandbox must not kill it, so it fails whenever the guard is not installed there. No timing is
- * asserted: each waits for what it observes.
+ * Both tests run a child script that loads the built package and creates a credential against a
+ * server that answers only when the test says so (the guard installs itself on the first call
+ * into the engine adapter, as the host's `configure` makes it). No timing is asserted: each waits
+ * for what it observes. Through the real engine, the guard is proven by the faults tier's Ctrl-C
+ * scenario (test/faults/04-interrupted.test.ts, row 04c): SIGINT to the whole process group,
+ * the real dynamic-provider process included, while creates are in flight; it fails when one of
+ * them is lost.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import * as fs from "node:fs";
 import * as http from "node:http";
 import * as os from "node:os";
 import * as path from "node:path";
-import { descendantPids, waitFor } from "../faults/support";
 import { REPO_ROOT } from "../helpers/installedPackage";
-import { createStackFixture } from "../helpers/stackFixture";
 
 jest.setTimeout(120_000);
 
@@ -130,38 +129,4 @@ describe("SIGINT in the dynamic-provider process", () => {
       server.close();
     }
   });
-
-  test("through the real engine: SIGINT to the dynamic-provider process during a create does not lose it", async () => {
-    const f = await createStackFixture({ name: "interrupt-engine" });
-    try {
-      await f.password("pw");
-      // The sandbox holds the create's answer, so the create is in flight when the signal lands.
-      f.sandbox.faults.add({ method: "POST", latencyMs: 4000, times: 1 });
-      f.spec({ held: { username: "held_create", passwordKey: "pw" } });
-      let pulumiPid = 0;
-      const running = f.ws.up({ check: false, onSpawn: (child) => (pulumiPid = child.pid ?? 0) });
-      await waitFor(() => f.sandbox.faults.list().length === 0, 120_000); // the POST arrived
-      const provider = descendantPids(pulumiPid).find((pid) => commandLine(pid).includes("dynamic-provider"));
-      expect(provider).toBeDefined();
-      process.kill(provider!, "SIGINT"); // only the provider process: the engine itself goes on
-      const up = await running;
-
-      expect(up.code).toBe(0);
-      const live = f.live();
-      expect(live.map((c) => c.username)).toEqual(["held_create"]);
-      expect((await f.ws.credentialsInState()).map((r) => r.id)).toEqual([live[0].id]);
-      await f.expectNoSecretsLeaked();
-    } finally {
-      await f.close();
-    }
-  });
 });
-
-/** The command line of a process, from /proc ("" when it is gone). */
-function commandLine(pid: number): string {
-  try {
-    return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ");
-  } catch {
-    return "";
-  }
-}

@@ -4,7 +4,8 @@
  * works when nothing is created or rotated, and fails with the clear message when it is.
  */
 import { randomBytes } from "node:crypto";
-import { createStackFixture, type SpecEntry, type StackFixture } from "../helpers/stackFixture";
+import { useScenario } from "../helpers/scenario";
+import type { SpecEntry } from "../helpers/stackFixture";
 
 jest.setTimeout(600_000);
 
@@ -13,15 +14,9 @@ const UNSET =
   /passwordFrom environment variable SIP_PW_PREVIEW \(of the process running `pulumi`\) is not set; export SIP_PW_PREVIEW/;
 
 describe("2. a preview without the password source", () => {
-  let f: StackFixture;
-  let secret: string;
-  beforeAll(async () => {
-    f = await createStackFixture({ name: "preview-nosecret" });
-    secret = `Env-${randomBytes(9).toString("base64url")}`;
+  const secret = `Env-${randomBytes(9).toString("base64url")}`;
+  const f = useScenario({ name: "preview-nosecret" }, (f) => {
     f.secrets["password from env"] = secret;
-  });
-  afterAll(async () => {
-    await f?.close();
   });
 
   test("succeeds when nothing is created or rotated; fails naming the source when something is", async () => {
@@ -54,8 +49,5 @@ describe("2. a preview without the password source", () => {
     f.takeRequests();
     await f.ws.up({ env: { [ENV]: secret } });
     expect(f.takeRequests().filter((e) => e.method === "PUT")).toHaveLength(1);
-    await f.ws.destroy();
-    expect(f.live()).toHaveLength(0);
-    await f.expectNoSecretsLeaked();
   });
 });

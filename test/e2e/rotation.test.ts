@@ -7,13 +7,8 @@
  */
 import { testClockEnv } from "../helpers/testClock";
 import { meetsVobizRules } from "../../provider/lifecycle/generatedPassword";
-import {
-  calls,
-  countByMethod,
-  createStackFixture,
-  expectCleanPreview,
-  type StackFixture,
-} from "../helpers/stackFixture";
+import { useScenario } from "../helpers/scenario";
+import { calls, countByMethod, expectCleanPreview, type StackFixture } from "../helpers/stackFixture";
 
 jest.setTimeout(600_000);
 
@@ -41,19 +36,13 @@ async function expectOneRotation(f: StackFixture, env: Record<string, string> = 
 }
 
 describe("14. generated passwords, rotated by a trigger map and by age", () => {
-  let f: StackFixture;
   const entry = (rotation: string) => ({
     gen: {
       username: "generated_rotating",
       extra: { generatePassword: true, rotationTriggers: { rotation }, rotateAfter: "30d" },
     },
   });
-  beforeAll(async () => {
-    f = await createStackFixture({ name: "rotation" });
-  });
-  afterAll(async () => {
-    await f?.close();
-  });
+  const f = useScenario({ name: "rotation" });
 
   test("create: one POST whose password meets both rules, only encrypted in state, shown with --show-secrets", async () => {
     f.spec(entry("1"));
@@ -161,8 +150,6 @@ describe("14. generated passwords, rotated by a trigger map and by age", () => {
     const back = await generated(f, "gen", "generated password 4");
     expect(f.sandbox.credentials.verifyPassword(f.authId, live.id, back)).toBe(true);
     await expectCleanPreview(f);
-    await f.ws.destroy();
-    await f.expectNoSecretsLeaked();
   });
 });
 
@@ -182,13 +169,7 @@ export const password = desk.password;
 `;
 
 describe("14b. rotation on demand: a config counter, no program edit", () => {
-  let f: StackFixture;
-  beforeAll(async () => {
-    f = await createStackFixture({ name: "rotation-on-demand", files: { "index.ts": ON_DEMAND_PROGRAM } });
-  });
-  afterAll(async () => {
-    await f?.close();
-  });
+  const f = useScenario({ name: "rotation-on-demand", files: { "index.ts": ON_DEMAND_PROGRAM } });
 
   test("`pulumi config set rotation 1` then `pulumi up`: one PUT of a new value", async () => {
     await f.ws.up();
@@ -205,7 +186,5 @@ describe("14b. rotation on demand: a config counter, no program edit", () => {
     const [live] = f.live();
     expect(f.sandbox.credentials.verifyPassword(f.authId, live.id, second)).toBe(true);
     await expectCleanPreview(f);
-    await f.ws.destroy();
-    await f.expectNoSecretsLeaked();
   });
 });

@@ -6,14 +6,18 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { E2E_ROOT, installInto, packPackage, REPO_ROOT } from "../helpers/installedPackage";
-import { createStackFixture, type StackFixture } from "../helpers/stackFixture";
+import { E2E_ROOT, installInto, packPackage, privateConsumer, REPO_ROOT } from "../helpers/installedPackage";
+import { useScenario } from "../helpers/scenario";
 
 jest.setTimeout(600_000);
+
+/** Scratch directories of this file, removed after it. */
+const scratch: string[] = [];
 
 /** Packs a copy of the built package under another version: its user agent differs. */
 function packNewerBuild(version: string): string {
   const dir = fs.mkdtempSync(path.join(E2E_ROOT, "newer-build-"));
+  scratch.push(dir);
   const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as Record<
     string,
     unknown
@@ -29,7 +33,6 @@ function packNewerBuild(version: string): string {
 }
 
 describe("8c. upgrade: refresh and destroy of existing resources run the newly installed code", () => {
-  let f: StackFixture;
   let consumerDir: string;
   const current = (
     JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { version: string }
@@ -37,17 +40,12 @@ describe("8c. upgrade: refresh and destroy of existing resources run the newly i
   const newer = `${current}-upgrade.1`;
 
   beforeAll(async () => {
-    consumerDir = fs.mkdtempSync(path.join(E2E_ROOT, "upgrade-consumer-"));
-    fs.writeFileSync(
-      path.join(consumerDir, "package.json"),
-      JSON.stringify({ name: "upgrade", private: true }),
-    );
-    installInto(consumerDir, packPackage());
-    f = await createStackFixture({ name: "upgrade", consumerDir });
+    consumerDir = privateConsumer("upgrade");
   });
-  afterAll(async () => {
-    await f?.close();
-    fs.rmSync(consumerDir, { recursive: true, force: true });
+  const f = useScenario(() => ({ name: "upgrade", consumerDir }));
+  afterAll(() => {
+    // After the scenario's close.
+    for (const dir of [consumerDir, ...scratch]) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   test("old build creates; newer build refreshes and destroys", async () => {
@@ -86,6 +84,5 @@ describe("8c. upgrade: refresh and destroy of existing resources run the newly i
       new Set([`pulumi-vobiz/${newer}`]),
     );
     expect(f.live()).toHaveLength(0);
-    await f.expectNoSecretsLeaked();
   });
 });

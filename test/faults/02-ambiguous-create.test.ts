@@ -5,37 +5,18 @@
  * its real id.
  */
 import type { FaultRule, JournalEntry } from "../../provider/sandbox";
-import { createStackFixture, type SpecEntry, type StackFixture } from "../helpers/stackFixture";
-import {
-  bodyUsername,
-  convergence,
-  describeRules,
-  expectConverged,
-  expectNoHits,
-  FAULTS_SEED,
-  flushResults,
-  JournalWindow,
-  output,
-  providerError,
-  recordLeaks,
-  recordResult,
-  scanLeaks,
-  measuredColumns,
-} from "./support";
+import { bodyUsername, expectConverged } from "../helpers/convergence";
+import { output } from "../helpers/engine";
+import { describeRules, measuredColumns, providerError } from "../helpers/faultsResults";
+import { FAULTS_SEED, useScenario } from "../helpers/scenario";
+import type { SpecEntry } from "../helpers/stackFixture";
 
 jest.setTimeout(900_000);
 
 describe("ambiguous create: applied on the server, failed for the client", () => {
-  let f: StackFixture;
   const spec: Record<string, SpecEntry> = {};
-
-  beforeAll(async () => {
-    f = await createStackFixture({ name: "faults-ambiguous", sandbox: { seed: FAULTS_SEED } });
+  const f = useScenario({ name: "faults-ambiguous", sandbox: { seed: FAULTS_SEED } }, async (f) => {
     await f.password("pw");
-  });
-  afterAll(async () => {
-    await flushResults(); // the measured rows, even when a close check fails
-    await f?.close();
   });
 
   /** Adds one credential under `rule` and checks the journal and state; returns the POSTs seen. */
@@ -44,16 +25,16 @@ describe("ambiguous create: applied on the server, failed for the client", () =>
     f.sandbox.faults.add(rule);
     spec[name] = { username, passwordKey: "pw" };
     f.spec(spec);
-    const journal = new JournalWindow(f);
+    const journal = f.window();
     const up = await f.ws.up();
     const preview = await f.ws.preview({ expectNoChanges: true });
-    const c = await convergence(f);
+    const c = await f.convergence();
     const entries = journal.entries();
     const posts = entries.filter((e) => e.route === "create" && bodyUsername(e) === username);
     const w = journal.appliedWrites();
     const live = f.live().find((x) => x.username === username);
     const [inState] = (await f.ws.credentialsInState()).filter((r) => r.urn.endsWith(`::${name}`));
-    recordResult({
+    f.record({
       id,
       scenario: title,
       faults: describeRules([rule]),
@@ -146,9 +127,9 @@ describe("ambiguous create: applied on the server, failed for the client", () =>
     for (const r of rules) f.sandbox.faults.add(r);
     spec.lookupFails = { username: "amb_blind", passwordKey: "pw" };
     f.spec(spec);
-    const journal = new JournalWindow(f);
+    const journal = f.window();
     const failed = await f.ws.up({ check: false });
-    const afterFailure = await convergence(f);
+    const afterFailure = await f.convergence();
     const sequence = journal.entries().map((e) => `${e.method} ${e.status}`);
 
     f.sandbox.faults.clear();
@@ -157,10 +138,10 @@ describe("ambiguous create: applied on the server, failed for the client", () =>
     f.spec(spec);
     const adopted = await f.ws.up();
     const preview = await f.ws.preview({ expectNoChanges: true });
-    const c = await convergence(f);
+    const c = await f.convergence();
     const w = journal.appliedWrites();
     const posts = journal.entries().filter((e) => e.route === "create" && bodyUsername(e) === "amb_blind");
-    recordResult({
+    f.record({
       id: "02d",
       scenario: "ambiguous create whose look-up fails too (Vobiz unreachable right after the write)",
       message: `${providerError(failed)} — next up: ${providerError(conflict)}`,
@@ -186,15 +167,11 @@ describe("ambiguous create: applied on the server, failed for the client", () =>
     expectConverged(c, ["amb_dropped", "amb_500", "amb_unapplied", "amb_blind"]);
   });
 
-  test("destroy removes all four; nothing leaked", async () => {
+  test("destroy removes all four", async () => {
     f.sandbox.faults.clear();
-    const journal = new JournalWindow(f);
+    const journal = f.window();
     await f.ws.destroy();
     expect(journal.appliedWrites()).toEqual({ created: 0, updated: 0, deleted: 4 });
     expect(f.live()).toEqual([]);
-    const hits = await scanLeaks(f);
-    recordLeaks(hits.length);
-    expectNoHits(hits);
-    await f.expectNoSecretsLeaked();
   });
 });

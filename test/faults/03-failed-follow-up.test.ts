@@ -6,53 +6,34 @@
  * applies what is missing, with no `adoptExisting`.
  */
 import type { FaultRule } from "../../provider/sandbox";
-import { createStackFixture, type StackFixture } from "../helpers/stackFixture";
-import {
-  convergence,
-  describeRules,
-  expectConverged,
-  expectNoHits,
-  FAULTS_SEED,
-  flushResults,
-  JournalWindow,
-  output,
-  providerError,
-  recordLeaks,
-  recordResult,
-  scanLeaks,
-  measuredColumns,
-} from "./support";
+import { expectConverged } from "../helpers/convergence";
+import { output } from "../helpers/engine";
+import { describeRules, measuredColumns, providerError } from "../helpers/faultsResults";
+import { FAULTS_SEED, useScenario } from "../helpers/scenario";
 
 jest.setTimeout(900_000);
 
 describe("failed follow-up PUT after a create", () => {
-  let f: StackFixture;
-
-  beforeAll(async () => {
-    f = await createStackFixture({ name: "faults-followup", sandbox: { seed: FAULTS_SEED } });
+  const f = useScenario({ name: "faults-followup", sandbox: { seed: FAULTS_SEED } }, async (f) => {
     await f.password("pw");
-  });
-  afterAll(async () => {
-    await flushResults(); // the measured rows, even when a close check fails
-    await f?.close();
   });
 
   test("every PUT answers 500: up fails saying nothing was left behind; the account stays empty; next up works", async () => {
     const rules: FaultRule[] = [{ method: "PUT", status: 500, times: 100 }];
     for (const r of rules) f.sandbox.faults.add(r);
     f.spec({ phone: { username: "followup_disabled", passwordKey: "pw", enabled: false } });
-    const journal = new JournalWindow(f);
+    const journal = f.window();
     const failed = await f.ws.up({ check: false });
-    const afterFailure = await convergence(f);
+    const afterFailure = await f.convergence();
     const sequence = journal.entries().map((e) => `${e.method} ${e.status}`);
 
     f.sandbox.faults.clear();
-    const fixed = new JournalWindow(f);
+    const fixed = f.window();
     const up = await f.ws.up();
     const preview = await f.ws.preview({ expectNoChanges: true });
-    const c = await convergence(f);
+    const c = await f.convergence();
     const w = journal.appliedWrites();
-    recordResult({
+    f.record({
       id: "03a",
       message: providerError(failed),
       scenario: "failed follow-up: PUT (enabled: false) fails after the create",
@@ -90,23 +71,21 @@ describe("failed follow-up PUT after a create", () => {
       phone: { username: "followup_disabled", passwordKey: "pw", enabled: false },
       fax: { username: "followup_stuck", passwordKey: "pw", enabled: false, description: "Fax line" },
     });
-    const journal = new JournalWindow(f);
+    const journal = f.window();
     const failed = await f.ws.up({ check: false });
-    const afterFailure = await convergence(f);
+    const afterFailure = await f.convergence();
     const leftover = f.live().find((c) => c.username === "followup_stuck");
     const recorded = (await f.ws.credentialsInState()).find((r) => r.urn.endsWith("::fax"));
 
     f.sandbox.faults.clear();
     // No adoptExisting: the engine updates the resource it recorded as not initialised.
-    const finish = new JournalWindow(f);
+    const finish = f.window();
     const finished = await f.ws.up();
     const finishing = finish.entries();
     const preview = await f.ws.preview({ expectNoChanges: true });
-    const c = await convergence(f);
+    const c = await f.convergence();
     const w = journal.appliedWrites();
-    const hits = await scanLeaks(f);
-    recordLeaks(hits.length);
-    recordResult({
+    f.record({
       id: "03b",
       message: providerError(failed),
       scenario: "failed follow-up and failed rollback DELETE: kept in state as not initialised",
@@ -115,7 +94,6 @@ describe("failed follow-up PUT after a create", () => {
         "up (failed: created but not initialised); faults cleared; up (ok: one PUT finishes it); " +
         "preview --expect-no-changes (ok)",
       ...measuredColumns(w, c, journal),
-      leaks: hits.length,
       durationMs: failed.durationMs + finished.durationMs + preview.durationMs,
       outcome: `after the failed run: ${afterFailure.orphansLive.length} orphans, ${afterFailure.stateIds.length} in state; next up: ${finishing
         .map((e) => `${e.method} ${e.status}`)
@@ -144,7 +122,5 @@ describe("failed follow-up PUT after a create", () => {
     expect(fax.enabled).toBe(false);
     expect(fax.description).toBe("Fax line");
     expect(f.sandbox.credentials.verifyPassword(f.authId, fax.id, f.secrets["password pw"])).toBe(true);
-    expectNoHits(hits);
-    await f.expectNoSecretsLeaked();
   });
 });

@@ -3,46 +3,30 @@
  * settings at all. Each must fail within seconds (never hang until the engine gives up) with a
  * message naming the setting to fix; once it is fixed, the next run succeeds.
  */
-import { createStackFixture, randomToken, type StackFixture } from "../helpers/stackFixture";
-import {
-  closedPort,
-  convergence,
-  expectConverged,
-  expectNoHits,
-  FAULTS_SEED,
-  flushResults,
-  JournalWindow,
-  output,
-  providerError,
-  recordLeaks,
-  recordResult,
-  scanLeaks,
-} from "./support";
+import { expectConverged } from "../helpers/convergence";
+import { output } from "../helpers/engine";
+import { providerError } from "../helpers/faultsResults";
+import { closedPort } from "../helpers/processes";
+import { FAULTS_SEED, useScenario } from "../helpers/scenario";
+import { randomToken } from "../helpers/stackFixture";
 
 jest.setTimeout(900_000);
 
 describe("wrong or missing connection settings", () => {
-  let f: StackFixture;
-
-  beforeAll(async () => {
-    f = await createStackFixture({ name: "faults-connection", sandbox: { seed: FAULTS_SEED } });
+  const f = useScenario({ name: "faults-connection", sandbox: { seed: FAULTS_SEED } }, async (f) => {
     await f.password("pw");
     f.spec({ desk: { username: "conn_desk", passwordKey: "pw" } });
-  });
-  afterAll(async () => {
-    await flushResults(); // the measured rows, even when a close check fails
-    await f?.close();
   });
 
   test("wrong token: 401 within seconds, not retried, message names vobiz:authToken", async () => {
     const wrong = randomToken("wrong");
     f.secrets["wrong token"] = wrong;
     await f.ws.setConfig("vobiz:authToken", wrong, { secret: true });
-    const journal = new JournalWindow(f);
+    const journal = f.window();
     const up = await f.ws.up({ check: false });
-    const c = await convergence(f);
+    const c = await f.convergence();
     const sent = journal.entries().map((e) => `${e.method} ${e.status}`);
-    recordResult({
+    f.record({
       id: "06a",
       message: providerError(up),
       scenario: "wrong auth token",
@@ -72,10 +56,10 @@ describe("wrong or missing connection settings", () => {
     const port = await closedPort();
     const url = `http://127.0.0.1:${port}/api/v1`;
     await f.ws.setConfig("vobiz:baseUrl", url);
-    const journal = new JournalWindow(f);
+    const journal = f.window();
     const up = await f.ws.up({ check: false });
-    const c = await convergence(f);
-    recordResult({
+    const c = await f.convergence();
+    f.record({
       id: "06b",
       message: providerError(up),
       scenario: "base URL on a closed port",
@@ -109,11 +93,11 @@ describe("wrong or missing connection settings", () => {
     for (const key of ["vobiz:authId", "vobiz:authToken", "vobiz:baseUrl"]) {
       await f.ws.run(["config", "rm", key]);
     }
-    const journal = new JournalWindow(f);
+    const journal = f.window();
     const preview = await f.ws.preview({ check: false });
     const up = await f.ws.up({ check: false });
-    const c = await convergence(f);
-    recordResult({
+    const c = await f.convergence();
+    f.record({
       id: "06c",
       message: `preview: ${preview.code === 0 ? "(succeeded: no error)" : providerError(preview)} — up: ${providerError(up)}`,
       scenario: "no Vobiz settings (no config, no env)",
@@ -141,16 +125,11 @@ describe("wrong or missing connection settings", () => {
     expect(preview.code).not.toBe(0);
   });
 
-  test("with the settings fixed, up succeeds; nothing leaked", async () => {
+  test("with the settings fixed, up succeeds", async () => {
     await f.ws.setConfig("vobiz:authId", f.authId);
     await f.ws.setConfig("vobiz:authToken", f.authToken, { secret: true });
     await f.ws.setConfig("vobiz:baseUrl", f.sandbox.baseUrl);
     await f.ws.up();
-    expectConverged(await convergence(f), ["conn_desk"]);
-    await f.ws.destroy();
-    const hits = await scanLeaks(f);
-    recordLeaks(hits.length);
-    expectNoHits(hits);
-    await f.expectNoSecretsLeaked();
+    expectConverged(await f.convergence(), ["conn_desk"]);
   });
 });

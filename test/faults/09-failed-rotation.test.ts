@@ -8,22 +8,11 @@
  */
 import type { FaultRule } from "../../provider/sandbox";
 import { meetsVobizRules } from "../../provider/lifecycle/generatedPassword";
-import { countByMethod, createStackFixture, type StackFixture } from "../helpers/stackFixture";
-import {
-  convergence,
-  describeRules,
-  expectConverged,
-  expectNoHits,
-  FAULTS_SEED,
-  flushResults,
-  JournalWindow,
-  measuredColumns,
-  output,
-  providerError,
-  recordLeaks,
-  recordResult,
-  scanLeaks,
-} from "./support";
+import { expectConverged } from "../helpers/convergence";
+import { output } from "../helpers/engine";
+import { describeRules, measuredColumns, providerError } from "../helpers/faultsResults";
+import { FAULTS_SEED, useScenario } from "../helpers/scenario";
+import { countByMethod, type StackFixture } from "../helpers/stackFixture";
 
 jest.setTimeout(900_000);
 
@@ -41,17 +30,10 @@ async function statePassword(f: StackFixture, label: string): Promise<string> {
 }
 
 describe("a failed rotation loses nothing", () => {
-  let f: StackFixture;
   let round = 0;
-
-  beforeAll(async () => {
-    f = await createStackFixture({ name: "faults-rotation", sandbox: { seed: FAULTS_SEED } });
+  const f = useScenario({ name: "faults-rotation", sandbox: { seed: FAULTS_SEED } }, async (f) => {
     f.spec(spec("0"));
     await f.ws.up();
-  });
-  afterAll(async () => {
-    await f?.close();
-    await flushResults();
   });
 
   test.each([
@@ -70,7 +52,7 @@ describe("a failed rotation loses nothing", () => {
       const [live] = f.live();
       f.sandbox.faults.add(rule);
       f.spec(spec(String(round)));
-      const journal = new JournalWindow(f);
+      const journal = f.window();
       const failed = await f.ws.up({ check: false });
       const sequence = journal.entries().map((e) => `${e.method} ${e.status}`);
 
@@ -85,13 +67,13 @@ describe("a failed rotation loses nothing", () => {
       // Applied: Vobiz already holds the lost password; refused: the old one still works.
       expect(f.sandbox.credentials.verifyPassword(f.authId, live.id, before)).toBe(!appliedOnServer);
       // The rotation is still planned: preview shows the update, with no request.
-      const planned = new JournalWindow(f);
+      const planned = f.window();
       const preview = await f.ws.preview();
       expect(preview.stdout).toMatch(/~ .*vobiz:Credential: \(update\)/);
       expect(planned.entries()).toHaveLength(0);
 
       f.sandbox.faults.clear();
-      const fixed = new JournalWindow(f);
+      const fixed = f.window();
       const up = await f.ws.up();
       expect(countByMethod(fixed.entries())).toEqual({ PUT: 1 });
       const after = await statePassword(f, `password after ${id}`);
@@ -99,10 +81,10 @@ describe("a failed rotation loses nothing", () => {
       expect(meetsVobizRules(after)).toBe(true);
       expect(f.sandbox.credentials.verifyPassword(f.authId, live.id, after)).toBe(true);
       const clean = await f.ws.preview({ expectNoChanges: true });
-      const c = await convergence(f);
+      const c = await f.convergence();
       expectConverged(c, [USERNAME]);
 
-      recordResult({
+      f.record({
         id,
         message: providerError(failed),
         scenario: `failed rotation of a generated password: PUT ${what}`,
@@ -120,11 +102,4 @@ describe("a failed rotation loses nothing", () => {
       });
     },
   );
-
-  test("nothing leaked", async () => {
-    await f.ws.destroy();
-    const hits = await scanLeaks(f);
-    recordLeaks(hits.length);
-    expectNoHits(hits);
-  });
 });

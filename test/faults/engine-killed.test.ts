@@ -8,7 +8,7 @@
 import * as fs from "node:fs";
 import type { ChildProcess } from "node:child_process";
 import { createStackFixture, type StackFixture } from "../helpers/stackFixture";
-import { descendantPids, waitFor } from "./processes";
+import { descendantPids, waitFor } from "../helpers/processes";
 
 jest.setTimeout(600_000);
 

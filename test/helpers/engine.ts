@@ -29,6 +29,11 @@ export interface RunResult {
   durationMs: number;
 }
 
+/** stdout and stderr of a run, as one text (what a user sees in the terminal). */
+export function output(r: Pick<RunResult, "stdout" | "stderr">): string {
+  return `${r.stdout}\n${r.stderr}`;
+}
+
 export interface RunOptions {
   /** Extra environment for this command only. */
   env?: Record<string, string | undefined>;
@@ -192,8 +197,7 @@ export class PulumiWorkspace {
 
   /** The credentials in state: VobizCredential (dynamic) and vobiz:index:Credential (the plugin's) resources. */
   async credentialsInState(): Promise<StateResource[]> {
-    const { deployment } = await this.exportStack();
-    return (deployment.resources ?? []).filter((r) => CREDENTIAL_TYPES.includes(r.type));
+    return credentialsOf((await this.exportStack()).deployment);
   }
 
   /** Every file written under the workspace and project (state, config, logs), for the scanner. */
@@ -241,6 +245,14 @@ export interface StateResource {
 export interface StackDeployment {
   resources?: StateResource[];
   pending_operations?: unknown[];
+}
+
+/** The type token of VobizCredential resources in state. */
+export const CREDENTIAL_TYPE = "pulumi-nodejs:dynamic/vobiz:Credential";
+
+/** The credentials of a deployment: VobizCredential resources and the package's vobiz:index:Credential. */
+export function credentialsOf(deployment: StackDeployment): StateResource[] {
+  return (deployment.resources ?? []).filter((r) => CREDENTIAL_TYPES.includes(r.type));
 }
 
 function copyProject(from: string, to: string): void {

@@ -35,18 +35,18 @@ export function scanTexts(secrets: Record<string, string>, texts: Record<string,
 
 /**
  * Scans everything a workspace produced: the output of every command it ran (but those asked to
- * reveal secrets with --show-secrets), every file under
- * its directories, a fresh `pulumi stack export` (secrets hidden), plus any extra texts (e.g. the
- * sandbox journal as JSON).
+ * reveal secrets with --show-secrets), every file under its directories (the state, its history
+ * of earlier checkpoints, the config, Pulumi's logs), `pulumi stack export` (secrets hidden; run
+ * here unless the caller passes its output), plus any extra texts (e.g. the sandbox journal).
  */
 export async function scanWorkspace(
   ws: PulumiWorkspace,
   secrets: Record<string, string>,
   extra: Record<string, string> = {},
+  exported?: string,
 ): Promise<SecretHit[]> {
   const texts: Record<string, string> = { ...extra };
-  const exported = await ws.run(["stack", "export"], { check: false });
-  texts["pulumi stack export"] = exported.stdout;
+  texts["pulumi stack export"] = exported ?? (await ws.run(["stack", "export"], { check: false })).stdout;
   ws.history.forEach((r, i) => {
     if (r.args.includes("--show-secrets")) return; // asked to reveal secrets, by design
     texts[`#${i} pulumi ${r.args.join(" ")} (stdout)`] = r.stdout;

@@ -2,6 +2,7 @@
  * Secret-leak assertions. {@link expectNoSecrets} renders a value every way a user, a log or
  * Pulumi might see it and fails if any secret (auth token, password) appears in any rendering.
  */
+import { randomBytes } from "node:crypto";
 import { inspect } from "node:util";
 
 /** One way a value was rendered, and the text. */
@@ -97,4 +98,15 @@ export function expectTextFreeOf(text: string, secrets: readonly string[]): void
       );
     }
   }
+}
+
+/**
+ * A random secret (a token) of `length` letters from g to z after `prefix`. None of its runs of 4
+ * characters can occur in a hex id or request id: the provider masks any 4-character run of a
+ * known secret wherever it appears (provider/common/redact.ts), so a hex token would now and then
+ * mask part of an id a test looks for.
+ */
+export function nonHexSecret(prefix: string, length = 24): string {
+  const letters = "ghijklmnopqrstuvwxyz";
+  return `${prefix}${Array.from(randomBytes(length), (b) => letters[b % letters.length]).join("")}`;
 }

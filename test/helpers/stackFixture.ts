@@ -16,9 +16,16 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { startSandbox, type JournalEntry, type Sandbox, type SandboxOptions } from "../../provider/sandbox";
-import { PulumiWorkspace, type RunResult } from "./engine";
+import {
+  credentialsOf,
+  PulumiWorkspace,
+  type RunResult,
+  type StackDeployment,
+  type StateResource,
+} from "./engine";
 import { ensureConsumer, installedPluginDir, REPO_ROOT } from "./installedPackage";
 import { describeHits, scanWorkspace, type SecretHit } from "./secretScanner";
+import { nonHexSecret } from "./secrets";
 
 export const SPEC_PROGRAM = fs.readFileSync(
   path.join(REPO_ROOT, "test", "e2e", "programs", "spec", "index.ts"),
@@ -64,9 +71,18 @@ export interface StackFixture {
    * `close()` then expects exactly these after its destroy, and removes them.
    */
   keepsOnAccount(username: string, why: string): void;
+  /**
+   * Registers a secret the test itself writes into a project file (e.g. an inline password in
+   * spec.json, the very input under test): the scans search for it everywhere but in that file.
+   */
+  secretInFile(label: string, value: string, file: string): void;
   /** Scans everything the runs produced for every registered secret (plus `extra`); returns the hits. */
   scanForSecrets(extra?: Record<string, string>): Promise<SecretHit[]>;
-  /** Fails when any secret appears in anything the run produced. */
+  /**
+   * Fails when any secret appears in anything the runs produced so far. `close()` runs the same
+   * scan over everything, its destroy included: call this only to check a moment that a later
+   * step erases.
+   */
   expectNoSecretsLeaked(): Promise<void>;
   /**
    * CheckDestroy, then clean-up: `pulumi destroy`, state empty, account empty but for the
@@ -99,10 +115,13 @@ export interface StackFixtureOptions {
    * through Pulumi.yaml's `plugins.providers`; its program goes in `files["Main.yaml"]`.
    */
   runtime?: "nodejs" | "yaml";
+  /** Told the number of hits of the closing secret scan (the faults report's leak column). */
+  onClosingScan?: (hits: number) => void;
 }
 
+/** A random auth token (no run of it can mask part of a hex id: see nonHexSecret). */
 export function randomToken(prefix = "tok"): string {
-  return `${prefix}_${randomBytes(18).toString("hex")}`;
+  return nonHexSecret(`${prefix}_`, 32);
 }
 
 export async function createStackFixture(options: StackFixtureOptions): Promise<StackFixture> {
@@ -143,6 +162,17 @@ export async function createStackFixture(options: StackFixtureOptions): Promise<
     secrets[label] = value;
   };
   let lastSeq = Math.max(0, ...sandbox.journal.entries().map((e) => e.seq));
+  /** Secrets the test wrote into a project file itself: label -> that file. */
+  const writtenBy = new Map<string, string>();
+  const scan = async (extra: Record<string, string> = {}, exported?: string): Promise<SecretHit[]> => {
+    const hits = await scanWorkspace(
+      ws,
+      { ...secrets, ...extra },
+      { "sandbox journal": JSON.stringify(sandbox.journal.entries()) },
+      exported,
+    );
+    return hits.filter((h) => writtenBy.get(h.secret) !== h.where);
+  };
   const fixture: StackFixture = {
     sandbox,
     ws,
@@ -169,12 +199,12 @@ export async function createStackFixture(options: StackFixtureOptions): Promise<
     keepsOnAccount(username, why) {
       kept.set(username, why);
     },
+    secretInFile(label, value, file) {
+      register(label, value);
+      writtenBy.set(label, path.resolve(ws.dir, file));
+    },
     scanForSecrets(extra = {}) {
-      return scanWorkspace(
-        ws,
-        { ...secrets, ...extra },
-        { "sandbox journal": JSON.stringify(sandbox.journal.entries()) },
-      );
+      return scan(extra);
     },
     async expectNoSecretsLeaked() {
       const hits = await fixture.scanForSecrets();
@@ -183,7 +213,7 @@ export async function createStackFixture(options: StackFixtureOptions): Promise<
     async close() {
       let problems: string[] = [];
       try {
-        problems = await checkDestroy(fixture, kept);
+        problems = await checkDestroy(fixture, kept, scan, options.onClosingScan);
       } finally {
         for (const c of fixture.live()) if (kept.has(c.username)) sandbox.credentials.delete(authId, c.id);
         if (!options.sharedSandbox) await sandbox.stop();
@@ -200,23 +230,34 @@ export async function createStackFixture(options: StackFixtureOptions): Promise<
 /**
  * The checks of `close()`: destroy the stack (with any injected fault cleared), then the state
  * must be empty, the account must hold exactly the declared leftovers, and no secret may appear
- * in anything the scenario produced (the destroy included). Returns what failed.
+ * in anything the scenario produced (the destroy included; the file backend keeps every earlier
+ * checkpoint in its history, so the states the scenario went through are scanned too). One
+ * `pulumi stack export` serves the scan and the state check. Returns what failed.
  */
-async function checkDestroy(f: StackFixture, kept: Map<string, string>): Promise<string[]> {
+async function checkDestroy(
+  f: StackFixture,
+  kept: Map<string, string>,
+  scan: (extra: Record<string, string>, exported?: string) => Promise<SecretHit[]>,
+  onClosingScan?: (hits: number) => void,
+): Promise<string[]> {
   const problems: string[] = [];
   f.sandbox.faults.clear();
   const destroy = await f.ws.destroy({ check: false });
-  const hits = await f.scanForSecrets();
+  const exported = await f.ws.run(["stack", "export"], { check: false });
+  const hits = await scan({}, exported.stdout);
+  onClosingScan?.(hits.length);
   if (hits.length > 0) problems.push(`secrets leaked:\n${describeHits(hits)}`);
   if (destroy.code !== 0) {
     // The output is shown only when the scan found no secret in anything the runs produced.
     const tail = hits.length > 0 ? "(output withheld: a secret leaked)" : lastLines(destroy, 15);
     problems.push(`pulumi destroy exited ${destroy.code ?? destroy.signal}:\n${tail}`);
   }
-  const state = await f.ws.credentialsInState().catch((e: unknown) => {
-    problems.push(`cannot read the state: ${(e as Error).message.split("\n")[0]}`);
-    return [];
-  });
+  let state: StateResource[] = [];
+  if (exported.code !== 0) {
+    problems.push(`cannot read the state: pulumi stack export exited ${exported.code ?? exported.signal}`);
+  } else {
+    state = credentialsOf((JSON.parse(exported.stdout) as { deployment: StackDeployment }).deployment);
+  }
   if (state.length > 0) problems.push(`still in state: ${state.map((r) => r.urn).join(", ")}`);
   const live = f.live().map((c) => c.username);
   const unexpected = live.filter((u) => !kept.has(u));

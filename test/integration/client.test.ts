@@ -5,11 +5,11 @@
  * went over the wire.
  */
 import { randomBytes, randomUUID } from "node:crypto";
-import { createServer } from "node:net";
 import { VobizClient } from "../../provider/api/client";
 import type { VobizClientOptions } from "../../provider/api/options";
 import { HttpTransport } from "../../provider/http/transport";
 import {
+  VobizApiError,
   VobizAuthenticationError,
   VobizConflictError,
   VobizConnectionError,
@@ -21,9 +21,11 @@ import {
 } from "../../provider/common/errors";
 import { type JournalEntry, type JournalFilter, type Sandbox } from "../../provider/sandbox";
 import { useIntegrationSandbox } from "../helpers/integrationSandbox";
+import { nonHexSecret } from "../helpers/secrets";
+import { closedPort } from "../helpers/processes";
 
 const AUTH_ID = "MA_INTEG";
-const TOKEN = `tok_${randomBytes(16).toString("hex")}`;
+const TOKEN = nonHexSecret("tok_", 32);
 const RETRY = { baseDelayMs: 5, maxDelayMs: 50 };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -91,15 +93,6 @@ const listRequests = (): JournalEntry[] => journal({ route: "list" });
 const live = () => sandbox.credentials.list(AUTH_ID);
 
 /** Every text form of an error a user or a log could see. */
-
-/** A port nothing listens on: bind a free one, then close it. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe("CRUD", () => {
   test("create: one POST of username and password; the parsed credential carries what Vobiz sets", async () => {
@@ -229,83 +222,116 @@ describe("CRUD", () => {
   });
 });
 
+/**
+ * Each failure the sandbox answers, as the caller gets it: the factory's class and next step
+ * (their rules: test/unit/errors.test.ts), the sandbox's error code, and what went over the wire
+ * (never a retry or a look-up after a final status).
+ */
 describe("errors", () => {
-  test("409 duplicate username on create: VobizConflictError pointing at adoptExisting, no look-up", async () => {
-    const name = username("dup");
-    sandbox.credentials.create(AUTH_ID, { username: name, password: password() });
-    const err = await failure(client().createCredential({ username: name, password: password() }));
-    expect(err).toBeInstanceOf(VobizConflictError);
-    expect(err).toMatchObject({ status: 409, code: "DUPLICATE_USERNAME", operation: "create" });
-    expect(err.message).toContain("adoptExisting: true");
-    expect(journal().map((e) => `${e.method} ${e.status}`)).toEqual(["POST 409"]);
-    expect(live()).toHaveLength(1);
-  });
+  type Row = [
+    label: string,
+    call: () => Promise<unknown>,
+    Kind: typeof VobizApiError,
+    facts: Record<string, unknown>,
+    says: string[],
+    wire: () => void,
+  ];
+  const rows: Row[] = [
+    [
+      "409 duplicate username on create: no look-up",
+      () => {
+        const name = username("dup");
+        sandbox.credentials.create(AUTH_ID, { username: name, password: password() });
+        return client().createCredential({ username: name, password: password() });
+      },
+      VobizConflictError,
+      { status: 409, code: "DUPLICATE_USERNAME", operation: "create" },
+      ["adoptExisting: true"],
+      () => {
+        expect(journal().map((e) => `${e.method} ${e.status}`)).toEqual(["POST 409"]);
+        expect(live()).toHaveLength(1);
+      },
+    ],
+    [
+      "401 with a wrong token: not retried",
+      () => client({ authToken: password("tok_") }).listAllCredentials(),
+      VobizAuthenticationError,
+      { status: 401, code: "INVALID_CREDENTIALS" },
+      ["vobiz:authToken", "VOBIZ_AUTH_TOKEN"],
+      () => expect(listRequests()).toHaveLength(1),
+    ],
+    [
+      "a wrong Auth ID with the right token is a 401 (not the 404 of a wrong base URL)",
+      () => client({ authId: "MA_NOBODY" }).listAllCredentials(),
+      VobizAuthenticationError,
+      { status: 401 },
+      ["vobiz:authId"],
+      () => expect(listRequests()).toHaveLength(1),
+    ],
+    [
+      "403 on another account's path",
+      () => {
+        sandbox.accounts.add({ authId: "MA_OTHER", authToken: password("tok_") });
+        // The client always puts its own Auth ID in the path (and its path segment setting accepts
+        // only `account` or `Account`), so the transport under it is aimed at the other account's
+        // list with MA_INTEG's headers, as a proxy rewriting paths would.
+        const transport = new HttpTransport({
+          baseUrl: sandbox.baseUrl,
+          authId: AUTH_ID,
+          authToken: TOKEN,
+          timeoutMs: 5_000,
+          retry: RETRY,
+        });
+        return transport.send({
+          method: "GET",
+          path: "/account/MA_OTHER/trunks/credentials",
+          operation: "list",
+          retry: "idempotent",
+        });
+      },
+      VobizPermissionError,
+      { status: 403, code: "FORBIDDEN" },
+      ["vobiz:authId"],
+      () =>
+        expect(journal()).toMatchObject([
+          { path: "/api/v1/account/MA_OTHER/trunks/credentials", authId: AUTH_ID },
+        ]),
+    ],
+    [
+      "422 on a short password, naming the field",
+      () => {
+        const short = password("").slice(0, 6);
+        secrets.add(short);
+        return client().createCredential({ username: username(), password: short });
+      },
+      VobizValidationError,
+      {
+        status: 422,
+        code: "VALIDATION_ERROR",
+        details: expect.objectContaining({ field: "password", rule: "min_length" }),
+      },
+      ["the field 'password'"],
+      () => {
+        expect(journal().map((e) => e.method)).toEqual(["POST"]);
+        expect(live()).toEqual([]);
+      },
+    ],
+    [
+      "a base URL without /api/v1: 404 telling to check the base URL",
+      () => client({ baseUrl: sandbox.url }).listAllCredentials(),
+      VobizNotFoundError,
+      { status: 404 },
+      ["Check the base URL"],
+      () => expect(journal()).toHaveLength(1),
+    ],
+  ];
 
-  test("401 with a wrong token: VobizAuthenticationError naming vobiz:authToken, not retried", async () => {
-    const wrong = password("tok_");
-    const err = await failure(client({ authToken: wrong }).listAllCredentials());
-    expect(err).toBeInstanceOf(VobizAuthenticationError);
-    expect(err).toMatchObject({ status: 401, code: "INVALID_CREDENTIALS" });
-    expect(err.message).toContain("vobiz:authToken");
-    expect(err.message).toContain("VOBIZ_AUTH_TOKEN");
-    expect(listRequests()).toHaveLength(1);
-  });
-
-  test("a wrong Auth ID with the right token is a 401 (not the 404 of a wrong base URL)", async () => {
-    const err = await failure(client({ authId: "MA_NOBODY" }).listAllCredentials());
-    expect(err).toBeInstanceOf(VobizAuthenticationError);
-    expect(err).toMatchObject({ status: 401 });
-    expect(err.message).toContain("vobiz:authId");
-  });
-
-  test("403 on another account's path: VobizPermissionError", async () => {
-    const otherToken = password("tok_");
-    sandbox.accounts.add({ authId: "MA_OTHER", authToken: otherToken });
-    // The client always puts its own Auth ID in the path (and its path segment setting accepts
-    // only `account` or `Account`), so the transport under it is aimed at the other account's list
-    // with MA_INTEG's headers, as a proxy rewriting paths would.
-    const transport = new HttpTransport({
-      baseUrl: sandbox.baseUrl,
-      authId: AUTH_ID,
-      authToken: TOKEN,
-      timeoutMs: 5_000,
-      retry: RETRY,
-    });
-    const err = await failure(
-      transport.send({
-        method: "GET",
-        path: "/account/MA_OTHER/trunks/credentials",
-        operation: "list",
-        retry: "idempotent",
-      }),
-    );
-    expect(err).toBeInstanceOf(VobizPermissionError);
-    expect(err).toMatchObject({ status: 403, code: "FORBIDDEN" });
-    expect(err.message).toContain("vobiz:authId");
-    expect(journal()).toMatchObject([
-      { path: "/api/v1/account/MA_OTHER/trunks/credentials", authId: AUTH_ID },
-    ]);
-  });
-
-  test("422 on a short password: VobizValidationError naming the field", async () => {
-    const short = password("").slice(0, 6);
-    secrets.add(short);
-    const err = await failure(client().createCredential({ username: username(), password: short }));
-    expect(err).toBeInstanceOf(VobizValidationError);
-    expect(err).toMatchObject({
-      status: 422,
-      code: "VALIDATION_ERROR",
-      details: expect.objectContaining({ field: "password", rule: "min_length" }),
-    });
-    expect(err.message).toContain("the field 'password'");
-    expect(journal().map((e) => e.method)).toEqual(["POST"]);
-    expect(live()).toEqual([]);
-  });
-
-  test("a base URL without /api/v1: VobizNotFoundError telling to check the base URL", async () => {
-    const err = await failure(client({ baseUrl: sandbox.url }).listAllCredentials());
-    expect(err).toBeInstanceOf(VobizNotFoundError);
-    expect(err.message).toContain("Check the base URL");
+  test.each(rows)("%s", async (_label, call, Kind, facts, says, wire) => {
+    const err = await failure(call());
+    expect(err).toBeInstanceOf(Kind);
+    expect(err).toMatchObject({ attempts: 1, ...facts });
+    for (const s of says) expect(err.message).toContain(s);
+    wire();
   });
 
   test("a closed port fails fast with VobizConnectionError (list retried, create never reconciled)", async () => {
@@ -359,17 +385,14 @@ describe("retries", () => {
     expect(listRequests().map((e) => e.status)).toEqual([429, 200]);
   });
 
-  test("500 then success on PUT", async () => {
+  test("500 twice then success on PUT and on DELETE", async () => {
     const [id] = seed(1);
     sandbox.faults.add({ route: "update", status: 500, times: 2 });
     const updated = await client().updateCredential(id, { description: "after 500s" });
     expect(updated.description).toBe("after 500s");
     expect(journal({ method: "PUT" }).map((e) => e.status)).toEqual([500, 500, 200]);
     expect(sandbox.credentials.get(AUTH_ID, id).description).toBe("after 500s");
-  });
 
-  test("500 then success on DELETE", async () => {
-    const [id] = seed(1);
     sandbox.faults.add({ route: "delete", status: 500, times: 2 });
     await client().deleteCredential(id);
     expect(journal({ method: "DELETE" }).map((e) => e.status)).toEqual([500, 500, 204]);

@@ -16,7 +16,10 @@ import type { SandboxSwitches } from "../../provider/sandbox";
 const ROOT = path.resolve(__dirname, "../..");
 const CLI = path.join(ROOT, "dist/onboard/cli.js");
 const AUTH_ID = "MA_ONBOARD";
-const AUTH_TOKEN = "tok_onboard_SECRET_0123456789";
+// No run of 4 characters a random hex request id could hold: the redaction masks any 4-character
+// run of a secret wherever it appears (provider/common/redact.ts), so "0123456789" here masked
+// parts of request ids in about 1 run in 200.
+const AUTH_TOKEN = "tok_onboard_SECRET_vwxyzvwxyz";
 const PASSWORD = "Live-Pw-SECRET-42";
 
 function newestSource(dir: string): number {
@@ -146,7 +149,7 @@ describe("every bad input: a clear message, a non-zero exit, nothing written", (
     ],
     [
       "a wrong token",
-      () => onboard(["--out", "x.yaml"], { VOBIZ_AUTH_TOKEN: "tok_wrong_0123" }),
+      () => onboard(["--out", "x.yaml"], { VOBIZ_AUTH_TOKEN: "tok_wrong_vwxyz" }),
       /HTTP 401.*Check the Auth ID and Auth Token/,
     ],
     [
@@ -276,7 +279,7 @@ describe("vobiz-onboard check: read-only first contact under each behaviour swit
   });
 
   test("a wrong token: exit 1 with the status and request id, never the token", async () => {
-    const r = await onboard(["check"], { VOBIZ_AUTH_TOKEN: "tok_wrong_0123" });
+    const r = await onboard(["check"], { VOBIZ_AUTH_TOKEN: "tok_wrong_vwxyz" });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/HTTP 401.*Request id: req_/);
   });

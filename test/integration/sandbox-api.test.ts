@@ -9,7 +9,7 @@ import {
   type Sandbox,
   type SandboxAccount,
 } from "../../provider/sandbox";
-import { ISO_UTC, UUID_V4, accountClient, expectError, obj, send, uniqueName } from "./sandbox-helpers";
+import { ISO_UTC, UUID_V4, accountClient, expectError, obj, send, uniqueName } from "../helpers/sandboxHttp";
 
 const A: SandboxAccount = { authId: "MA_TESTA", authToken: `token-a-${randomBytes(8).toString("hex")}` };
 const B: SandboxAccount = { authId: "MA_TESTB", authToken: `token-b-${randomBytes(8).toString("hex")}` };

@@ -7,7 +7,7 @@ import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:chil
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { accountClient, obj, send } from "./sandbox-helpers";
+import { accountClient, obj, send } from "../helpers/sandboxHttp";
 import type { Sandbox } from "../../provider/sandbox";
 
 const ROOT = resolve(__dirname, "../..");

@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { startSandbox, type Sandbox, type SandboxAccount } from "../../provider/sandbox";
-import { expectError, obj, send } from "./sandbox-helpers";
+import { expectError, obj, send } from "../helpers/sandboxHttp";
 
 interface DocumentedRoute {
   method: string;

@@ -1,7 +1,7 @@
 /** The control side: the HTTP control API under /__sandbox/, the programmatic handle, accounts. */
 import { randomBytes } from "node:crypto";
 import { SandboxError, startSandbox, type Sandbox, type SandboxAccount } from "../../provider/sandbox";
-import { accountClient, expectError, obj, send, type Reply } from "./sandbox-helpers";
+import { accountClient, expectError, obj, send, type Reply } from "../helpers/sandboxHttp";
 
 const A: SandboxAccount = {
   authId: "MA_CONTROL",

@@ -7,7 +7,7 @@ import {
   type Sandbox,
   type SandboxAccount,
 } from "../../provider/sandbox";
-import { accountClient, expectError, obj, uniqueName } from "./sandbox-helpers";
+import { accountClient, expectError, obj, uniqueName } from "../helpers/sandboxHttp";
 
 const A: SandboxAccount = {
   authId: "MA_FAULTA",

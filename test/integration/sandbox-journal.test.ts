@@ -1,7 +1,7 @@
 /** The request journal: what each entry records, masking of secrets, filters. */
 import { randomBytes } from "node:crypto";
 import { startSandbox, type Sandbox, type SandboxAccount } from "../../provider/sandbox";
-import { accountClient, obj, send, uniqueName } from "./sandbox-helpers";
+import { accountClient, obj, send, uniqueName } from "../helpers/sandboxHttp";
 
 const A: SandboxAccount = {
   authId: "MA_JOURNAL",

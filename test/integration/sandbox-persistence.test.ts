@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startSandbox, type Sandbox, type SandboxAccount } from "../../provider/sandbox";
-import { accountClient, expectError, obj } from "./sandbox-helpers";
+import { accountClient, expectError, obj } from "../helpers/sandboxHttp";
 
 const A: SandboxAccount = {
   authId: "MA_PERSIST",

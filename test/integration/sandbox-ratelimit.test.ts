@@ -1,7 +1,7 @@
 /** The sandbox's rate limit over real HTTP: off by default, 429 with Retry-After per account, journaled, controllable. */
 import { randomBytes } from "node:crypto";
 import { startSandbox, type Sandbox, type SandboxAccount } from "../../provider/sandbox";
-import { accountClient, expectError, obj, send, uniqueName } from "./sandbox-helpers";
+import { accountClient, expectError, obj, send, uniqueName } from "../helpers/sandboxHttp";
 
 const A: SandboxAccount = { authId: "MA_RATEA", authToken: `rate-a-${randomBytes(8).toString("hex")}` };
 const B: SandboxAccount = { authId: "MA_RATEB", authToken: `rate-b-${randomBytes(8).toString("hex")}` };

@@ -7,7 +7,7 @@
 import * as http2 from "node:http2";
 import type { AddressInfo } from "node:net";
 import { engineAddress, watchEngine } from "../../provider/adapters/dynamic/engineWatch";
-import { waitFor } from "../faults/processes";
+import { waitFor } from "../helpers/processes";
 
 /** An HTTP/2 server standing in for the engine's gRPC server, and its open sessions. */
 async function fakeEngine(): Promise<{

@@ -1,4 +1,7 @@
-/** The typed errors: which class each failure becomes, the next step each message gives. */
+/**
+ * The typed errors: which class each failure becomes and the next step each message gives, each
+ * as one table (the rule's one home), plus the message's frame and the error's fields.
+ */
 import {
   createApiError,
   createResponseError,
@@ -28,7 +31,7 @@ const facts = (over: Partial<VobizApiErrorFacts> = {}): VobizApiErrorFacts => ({
   ...over,
 });
 
-describe("createApiError: class by status", () => {
+describe("createApiError: the class, by status", () => {
   it.each([
     [400, VobizValidationError],
     [401, VobizAuthenticationError],
@@ -67,7 +70,167 @@ describe("createApiError: class by status", () => {
   });
 });
 
-describe("createApiError: message and next step", () => {
+/**
+ * The next step of every failure, as one table: the facts of the failure (status, operation,
+ * network code, details), what the message must say, and what it must never say. This is the
+ * rule's one home: the transport, client, provider and engine tests only check that a failure
+ * reaches the user through this factory.
+ */
+describe("createApiError: the next step, by status and operation", () => {
+  type Row = [label: string, over: Partial<VobizApiErrorFacts>, says: (string | RegExp)[], never: string[]];
+  const ALL_BUT_CREATE: VobizOperation[] = ["list", "update", "delete"];
+  const rows: Row[] = [
+    // No response.
+    [
+      "no response, with its code",
+      { networkCode: "ECONNREFUSED", operation: "list" },
+      ["no response (ECONNREFUSED).", "vobiz:baseUrl / VOBIZ_BASE_URL"],
+      [],
+    ],
+    ["no response, no code", { operation: "list" }, ["no response."], []],
+    [
+      "a timeout names the base URL settings",
+      { networkCode: "ETIMEDOUT", operation: "update" },
+      ["vobiz:baseUrl / VOBIZ_BASE_URL"],
+      ["may have been created"],
+    ],
+    [
+      "a network failure names the base URL it tried",
+      { networkCode: "ECONNREFUSED", baseUrl: "http://127.0.0.1:9/api/v1", operation: "list" },
+      ["the base URL (http://127.0.0.1:9/api/v1), set by vobiz:baseUrl / VOBIZ_BASE_URL"],
+      [],
+    ],
+    [
+      "a create that may have landed (timeout)",
+      { networkCode: "ETIMEDOUT" },
+      ["may have been created anyway", "adoptExisting: true"],
+      ["safe to retry"],
+    ],
+    ["a create refused before it was sent", { networkCode: "ECONNREFUSED" }, [], ["may have been created"]],
+    // 401 and 403.
+    [
+      "401 names both credentials' config keys and variables",
+      { status: 401, operation: "list", method: "GET" },
+      ["vobiz:authId", "vobiz:authToken", "VOBIZ_AUTH_ID", "VOBIZ_AUTH_TOKEN", "--secret", "--run-program"],
+      [],
+    ],
+    [
+      "403 points at the Auth ID / account match and the path casing",
+      { status: 403 },
+      ["vobiz:authId", /account vs Account/],
+      [],
+    ],
+    // 404.
+    [
+      "404 on update: deleted outside Pulumi",
+      { status: 404, operation: "update" },
+      [/deleted outside Pulumi.*`pulumi refresh`/],
+      [],
+    ],
+    ...(["create", "list", "delete"] as VobizOperation[]).map((op): Row => [
+      `404 on ${op} points at the base URL (a wrong Auth ID is a 401)`,
+      { status: 404, operation: op },
+      [
+        "Check the base URL: the API path was not found",
+        "must end in /api/v1",
+        "vobiz:accountPathSegment: `vobiz-onboard check` tells which",
+        "--run-program",
+      ],
+      ["Auth ID", "pulumi refresh"],
+    ]),
+    // 409.
+    [
+      "409 on create: adoptExisting or another username",
+      { status: 409, code: "DUPLICATE_USERNAME" },
+      ["adoptExisting: true", "another username"],
+      [],
+    ],
+    [
+      "409 on delete: in use; disable it, then delete again once its calls have ended",
+      { status: 409, operation: "delete", method: "DELETE" },
+      ["Set `enabled: false` on it and run `pulumi up`", "once its calls have ended"],
+      [],
+    ],
+    ["409 on update: refresh", { status: 409, operation: "update" }, ["`pulumi refresh`"], []],
+    // 400 and 422.
+    [
+      "422 names the field and rule from details",
+      { status: 422, details: { field: "password", rule: "min_length" } },
+      ["Vobiz rejected the field 'password' (rule: min_length); fix the value"],
+      [],
+    ],
+    [
+      "400 names the field without a rule",
+      { status: 400, details: { field: "username" } },
+      ["Vobiz rejected the field 'username';"],
+      [],
+    ],
+    [
+      "422 quotes details of any other shape instead of calling their keys fields",
+      { status: 422, details: { username: ["taken"], enabled: ["not a boolean"] } },
+      [
+        'Vobiz rejected the request (details: {"username":["taken"],"enabled":["not a boolean"]}); fix the value',
+      ],
+      ["field"],
+    ],
+    [
+      "400 quotes long details cut at 200 characters",
+      { status: 400, details: { hint: "x".repeat(300) } },
+      [`"hint":"${"x".repeat(190)}`, "…); fix the value"],
+      [],
+    ],
+    ...([undefined, null, "bad", {}, []] as unknown[]).map((details): Row => [
+      `400 without usable details (${JSON.stringify(details)}) says 'the request'`,
+      { status: 400, details },
+      ["Vobiz rejected the request; fix the value"],
+      [],
+    ]),
+    // 402, 429, 501.
+    ["402 points at billing", { status: 402 }, ["billing problem"], []],
+    ["429 points at rate limiting", { status: 429 }, ["rate limiting"], []],
+    ...(["create", "list", "update", "delete"] as VobizOperation[]).map((operation): Row => [
+      `501 on ${operation}: running it again will not help`,
+      { status: 501, operation },
+      ["Vobiz does not implement this request", "running the command again will not help"],
+      ["safe to retry"],
+    ]),
+    // 5xx and 408: retried by default (safe to retry but for a create) or not.
+    ...[500, 502, 503, 504, 408].flatMap((status): Row[] => [
+      ...ALL_BUT_CREATE.map((operation): Row => [
+        `${status} on ${operation}: safe to retry`,
+        { status, operation },
+        ["It is safe to retry"],
+        [],
+      ]),
+      [
+        `${status} on create: it may have landed, how to adopt it`,
+        { status },
+        ["may have been created anyway", "adoptExisting: true"],
+        ["safe to retry"],
+      ],
+    ]),
+    ...[505, 507, 511, 599].flatMap((status): Row[] => [
+      ...ALL_BUT_CREATE.map((operation): Row => [
+        `${status} on ${operation}: not retried`,
+        { status, operation },
+        ["a server error that is not retried"],
+        ["safe to retry"],
+      ]),
+      [`${status} on create: not retried, may have landed`, { status }, ["may have been created anyway"], []],
+    ]),
+  ];
+
+  it.each(rows)("%s", (_label, over, says, never) => {
+    const m = createApiError(facts(over)).message;
+    for (const s of says) {
+      if (typeof s === "string") expect(m).toContain(s);
+      else expect(m).toMatch(s);
+    }
+    for (const s of never) expect(m).not.toContain(s);
+  });
+});
+
+describe("createApiError: the message's frame", () => {
   const msg = (over: Partial<VobizApiErrorFacts>) => createApiError(facts(over)).message;
 
   it("names the operation, method, path and status, then Vobiz's code and message", () => {
@@ -76,163 +239,6 @@ describe("createApiError: message and next step", () => {
     );
     expect(msg({ status: 500 })).toMatch(/: HTTP 500\. Vobiz had a server-side problem/);
     expect(msg({ status: 500, vobizMessage: "only a message" })).toContain("HTTP 500 only a message.");
-  });
-
-  it("says 'no response' and the network code when nothing came back", () => {
-    expect(msg({ networkCode: "ECONNREFUSED" })).toContain("no response (ECONNREFUSED).");
-    expect(msg({})).toContain("no response.");
-    expect(msg({ networkCode: "ETIMEDOUT" })).toContain("vobiz:baseUrl / VOBIZ_BASE_URL");
-  });
-
-  it("401 names the config keys and environment variables of both credentials", () => {
-    const m = msg({ status: 401, operation: "list", method: "GET" });
-    for (const s of ["vobiz:authId", "vobiz:authToken", "VOBIZ_AUTH_ID", "VOBIZ_AUTH_TOKEN", "--secret"]) {
-      expect(m).toContain(s);
-    }
-  });
-
-  it("403 points at the Auth ID / account match and the path casing", () => {
-    const m = msg({ status: 403 });
-    expect(m).toContain("vobiz:authId");
-    expect(m).toMatch(/account vs Account/);
-  });
-
-  it("404 on update says the credential was deleted: pulumi refresh", () => {
-    expect(msg({ status: 404, operation: "update" })).toMatch(/deleted outside Pulumi.*`pulumi refresh`/);
-  });
-
-  it.each(["create", "list", "delete"] as VobizOperation[])(
-    "404 on %s points at the base URL (a wrong Auth ID is a 401, not a 404)",
-    (op) => {
-      const m = msg({ status: 404, operation: op });
-      expect(m).toContain("Check the base URL: the API path was not found");
-      expect(m).toContain("must end in /api/v1");
-      expect(m).not.toContain("Auth ID");
-      expect(m).not.toContain("pulumi refresh");
-    },
-  );
-
-  it("409 on create suggests adoptExisting or another username", () => {
-    const m = msg({ status: 409, code: "DUPLICATE_USERNAME" });
-    expect(m).toContain("adoptExisting: true");
-    expect(m).toContain("another username");
-  });
-
-  it("409 on delete says the credential is in use: disable it, then delete again once its calls ended", () => {
-    const m = msg({ status: 409, operation: "delete", method: "DELETE" });
-    expect(m).toContain("Set `enabled: false` on it and run `pulumi up`");
-    expect(m).toContain("once its calls have ended");
-  });
-
-  it("the in-use advice says each step once, and no disabling for a credential already disabled", () => {
-    const vobiz = "Credential is in use by active calls; disable it first or retry later";
-    for (const enabled of [true, undefined]) {
-      const advice = inUseAdvice(enabled);
-      expect(advice.match(/enabled: false/g)).toHaveLength(1);
-      expect(advice).not.toMatch(/disable it first/i);
-    }
-    const disabled = inUseAdvice(false);
-    expect(disabled).toMatch(/^It is already disabled/);
-    expect(disabled).not.toContain("enabled: false");
-    // Another advice keeps the error's class and facts.
-    const e = createApiError({
-      status: 409,
-      operation: "delete",
-      method: "DELETE",
-      path: "/account/MA_X/credentials/1",
-      code: "CREDENTIAL_IN_USE",
-      vobizMessage: vobiz,
-      requestId: "req_1",
-    });
-    const advised = withAdvice(e, disabled);
-    expect(advised).toBeInstanceOf(VobizConflictError);
-    expect(advised).toMatchObject({ status: 409, code: "CREDENTIAL_IN_USE", requestId: "req_1" });
-    expect(advised.message).toBe(
-      `Vobiz API delete failed (DELETE /account/MA_X/credentials/1): HTTP 409 CREDENTIAL_IN_USE: ${vobiz}. ${disabled} Request id: req_1.`,
-    );
-  });
-
-  it("409 on update suggests refresh", () => {
-    expect(msg({ status: 409, operation: "update" })).toContain("`pulumi refresh`");
-  });
-
-  it("400/422 name the field and rule from details", () => {
-    expect(msg({ status: 422, details: { field: "password", rule: "min_length" } })).toContain(
-      "Vobiz rejected the field 'password' (rule: min_length); fix the value",
-    );
-    expect(msg({ status: 400, details: { field: "username" } })).toContain(
-      "Vobiz rejected the field 'username';",
-    );
-  });
-
-  it("400/422 quote details of any other shape instead of presenting their keys as fields", () => {
-    const m = msg({ status: 422, details: { username: ["taken"], enabled: ["not a boolean"] } });
-    expect(m).toContain(
-      'Vobiz rejected the request (details: {"username":["taken"],"enabled":["not a boolean"]}); fix the value',
-    );
-    expect(m).not.toContain("field");
-    expect(msg({ status: 400, details: { hint: "x".repeat(300) } })).toContain(`"hint":"${"x".repeat(190)}`);
-    expect(msg({ status: 400, details: { hint: "x".repeat(300) } })).toContain("…); fix the value");
-  });
-
-  it("400/422 fall back to 'the request' without usable details", () => {
-    for (const details of [undefined, null, "bad", {}, []]) {
-      expect(msg({ status: 400, details })).toContain("Vobiz rejected the request; fix the value");
-    }
-  });
-
-  it("402 points at billing, 429 at rate limiting, 5xx and 408 say it is safe to retry", () => {
-    expect(msg({ status: 402 })).toContain("billing problem");
-    expect(msg({ status: 429 })).toContain("rate limiting");
-    expect(msg({ status: 408, operation: "update" })).toContain("safe to retry");
-    expect(msg({ status: 504, operation: "delete" })).toContain("safe to retry");
-  });
-
-  it.each([500, 502, 503, 504, 408])(
-    "%i (retried by default) says it is safe to retry, for every operation but create",
-    (status) => {
-      for (const operation of ["list", "update", "delete"] as VobizOperation[]) {
-        expect(msg({ status, operation })).toContain("It is safe to retry");
-      }
-      expect(msg({ status, operation: "create" })).not.toContain("safe to retry");
-    },
-  );
-
-  it("501 (not retried) says running it again will not help, and never that it is safe to retry", () => {
-    for (const operation of ["create", "list", "update", "delete"] as VobizOperation[]) {
-      const m = msg({ status: 501, operation });
-      expect(m).toContain("Vobiz does not implement this request");
-      expect(m).toContain("running the command again will not help");
-      expect(m).not.toContain("safe to retry");
-    }
-  });
-
-  it.each([505, 507, 511, 599])("%i (not retried) says so, and never that it is safe to retry", (status) => {
-    for (const operation of ["list", "update", "delete"] as VobizOperation[]) {
-      const m = msg({ status, operation });
-      expect(m).toContain("a server error that is not retried");
-      expect(m).not.toContain("safe to retry");
-    }
-    expect(msg({ status, operation: "create" })).toContain("may have been created anyway");
-  });
-
-  it("a 5xx, 408 or network failure of a create says it may have landed and how to adopt it", () => {
-    for (const over of [{ status: 500 }, { status: 408 }, { status: undefined, networkCode: "ETIMEDOUT" }]) {
-      const m = msg({ ...over, operation: "create" });
-      expect(m).toContain("may have been created anyway");
-      expect(m).toContain("adoptExisting: true");
-      expect(m).not.toContain("safe to retry");
-    }
-  });
-
-  it("a create refused before it was sent does not suggest it may have landed", () => {
-    const m = msg({ status: undefined, networkCode: "ECONNREFUSED", operation: "create" });
-    expect(m).not.toContain("may have been created");
-  });
-
-  it("a network failure names the base URL it tried", () => {
-    const m = msg({ status: undefined, networkCode: "ECONNREFUSED", baseUrl: "http://127.0.0.1:9/api/v1" });
-    expect(m).toContain("the base URL (http://127.0.0.1:9/api/v1), set by vobiz:baseUrl / VOBIZ_BASE_URL");
   });
 
   it("an unknown status has no next step", () => {
@@ -314,4 +320,32 @@ describe("VobizConfigError", () => {
     expect(err.name).toBe("VobizConfigError");
     expect(err.message).toBe("nope");
   });
+});
+
+test("the in-use advice says each step once, and no disabling for a credential already disabled", () => {
+  const vobiz = "Credential is in use by active calls; disable it first or retry later";
+  for (const enabled of [true, undefined]) {
+    const advice = inUseAdvice(enabled);
+    expect(advice.match(/enabled: false/g)).toHaveLength(1);
+    expect(advice).not.toMatch(/disable it first/i);
+  }
+  const disabled = inUseAdvice(false);
+  expect(disabled).toMatch(/^It is already disabled/);
+  expect(disabled).not.toContain("enabled: false");
+  // Another advice keeps the error's class and facts.
+  const e = createApiError({
+    status: 409,
+    operation: "delete",
+    method: "DELETE",
+    path: "/account/MA_X/credentials/1",
+    code: "CREDENTIAL_IN_USE",
+    vobizMessage: vobiz,
+    requestId: "req_1",
+  });
+  const advised = withAdvice(e, disabled);
+  expect(advised).toBeInstanceOf(VobizConflictError);
+  expect(advised).toMatchObject({ status: 409, code: "CREDENTIAL_IN_USE", requestId: "req_1" });
+  expect(advised.message).toBe(
+    `Vobiz API delete failed (DELETE /account/MA_X/credentials/1): HTTP 409 CREDENTIAL_IN_USE: ${vobiz}. ${disabled} Request id: req_1.`,
+  );
 });

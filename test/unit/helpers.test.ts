@@ -12,7 +12,7 @@ import {
 } from "../helpers/fixtures";
 import { scanTexts } from "../helpers/secretScanner";
 import { expectNoSecrets, expectTextFreeOf, renderedText, renderings } from "../helpers/secrets";
-import { mergeResults, type ScenarioResult } from "../faults/results";
+import { mergeResults, type ScenarioResult } from "../helpers/faultsResults";
 
 const SECRET = "s3cr3t-value-123";
 

@@ -17,7 +17,7 @@ import {
   UNIT_ORIGIN,
 } from "../helpers/fixtures";
 import { nock, useNock as useSharedNock } from "../helpers/nock";
-import { expectTextFreeOf, renderedText } from "../helpers/secrets";
+import { renderedText } from "../helpers/secrets";
 import {
   createCredentialProvider,
   type CredentialOutputs,
@@ -27,6 +27,8 @@ import type { CredentialInputs } from "../../provider/contract/table";
 import type { Clock } from "../../provider/common/clock";
 
 export { captureOutput } from "../helpers/output";
+/** Asserts that none of the (non-empty) secrets occurs in the text. */
+export { expectTextFreeOf as expectFreeOf } from "../helpers/secrets";
 
 export const ORIGIN = UNIT_ORIGIN;
 export const BASE_URL = UNIT_BASE_URL;
@@ -185,11 +187,6 @@ export async function thrown(fn: () => Promise<unknown>): Promise<Error> {
   const e = await rejectionOf(Promise.resolve().then(fn));
   if (e instanceof Error) return e;
   throw new Error(`threw a non-Error: ${String(e)}`);
-}
-
-/** Asserts that none of the (non-empty) secrets occurs in the text. */
-export function expectFreeOf(text: string, secrets: readonly string[]): void {
-  expectTextFreeOf(text, secrets);
 }
 
 /**

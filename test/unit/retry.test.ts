@@ -199,45 +199,64 @@ describe("serverRequestedWait", () => {
   });
 });
 
+/**
+ * What the one retry loop does after each kind of failed attempt, as one table: this is the
+ * rule's one home; the transport tests only check that the loop follows the decision (waits,
+ * attempts, the reconcile hook) and the engine tiers that a user sees the outcome.
+ */
 describe("retryDecision", () => {
-  const o = mergeRetryOptions();
-  const idem = (f: Parameters<typeof retryDecision>[1]) => retryDecision(true, f, o, false);
-  const post = (f: Parameters<typeof retryDecision>[1], earlier = false) =>
-    retryDecision(false, f, o, earlier);
+  type Failure = Parameters<typeof retryDecision>[1];
+  type Decision = ReturnType<typeof retryDecision>;
+  const defaults = mergeRetryOptions();
+  const only502 = mergeRetryOptions({ retryableStatuses: [502] });
+  type Row = readonly [request: "idempotent" | "POST", failure: Failure, expected: Decision];
+  const rows: Row[] = [
+    // Idempotent requests (GET, PUT, DELETE): retryable statuses and network failures are retried.
+    ...[408, 429, 500, 502, 503, 504].map((status) => ["idempotent", { status }, "retry"] as const),
+    ...[400, 401, 403, 404, 409, 422, 501, 505, 507].map(
+      (status) => ["idempotent", { status }, "final"] as const,
+    ),
+    ...["ECONNRESET", "ETIMEDOUT", "ECONNREFUSED", "ERR_RESPONSE_ABORTED"].map(
+      (networkCode) => ["idempotent", { networkCode }, "retry"] as const,
+    ),
+    ["idempotent", { networkCode: "ERR_BAD_RESPONSE" }, "final"] as const, // an oversized body did arrive
+    ["idempotent", { status: 200, unusableSuccess: true }, "final"],
+    // POST (create): retried directly only when it provably was not applied, else reconciled.
+    ...["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN"].map(
+      (networkCode) => ["POST", { networkCode }, "retry"] as const,
+    ),
+    ["POST", { status: 429 }, "retry"],
+    ...["ECONNRESET", "ETIMEDOUT", "EPIPE", "ERR_RESPONSE_ABORTED"].map(
+      (networkCode) => ["POST", { networkCode }, "reconcile"] as const,
+    ),
+    ...[408, 500, 502, 503, 504].map((status) => ["POST", { status }, "reconcile"] as const),
+    ["POST", { status: 201, unusableSuccess: true }, "reconcile"],
+    ...[400, 401, 403, 404, 409, 422, 501, 507].map((status) => ["POST", { status }, "final"] as const),
+  ];
 
-  it("idempotent: retryable statuses and network failures are retried, the rest is final", () => {
-    for (const status of [408, 429, 500, 502, 503, 504]) expect(idem({ status })).toBe("retry");
-    for (const status of [400, 401, 403, 404, 409, 422, 501, 505, 507])
-      expect(idem({ status })).toBe("final");
-    for (const networkCode of ["ECONNRESET", "ETIMEDOUT", "ECONNREFUSED", "ERR_RESPONSE_ABORTED"]) {
-      expect(idem({ networkCode })).toBe("retry");
-    }
-    expect(idem({ networkCode: "ERR_BAD_RESPONSE" })).toBe("final");
-    expect(idem({ status: 200, unusableSuccess: true })).toBe("final");
+  it.each(rows)("%s, %j -> %s", (request: Row[0], failure: Failure, expected: Decision) => {
+    expect(retryDecision(request === "idempotent", failure, defaults, false)).toBe(expected);
   });
 
-  it("POST: retried directly only when provably not applied; reconciled when it may have been", () => {
-    for (const networkCode of ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN"])
-      expect(post({ networkCode })).toBe("retry");
-    expect(post({ status: 429 })).toBe("retry");
-    for (const networkCode of ["ECONNRESET", "ETIMEDOUT", "EPIPE", "ERR_RESPONSE_ABORTED"]) {
-      expect(post({ networkCode })).toBe("reconcile");
-    }
-    for (const status of [408, 500, 502, 503, 504]) expect(post({ status })).toBe("reconcile");
-    expect(post({ status: 201, unusableSuccess: true })).toBe("reconcile");
-    for (const status of [400, 401, 403, 404, 409, 422, 501, 507]) expect(post({ status })).toBe("final");
-  });
+  it.each([
+    [true, "reconcile"],
+    [false, "final"],
+  ] as const)(
+    "POST: a 409 after an ambiguous attempt (%s) may be our own earlier attempt -> %s",
+    (earlier, expected) => {
+      expect(retryDecision(false, { status: 409 }, defaults, earlier)).toBe(expected);
+    },
+  );
 
-  it("POST: a 409 after an ambiguous attempt may be our own earlier attempt, so it is reconciled", () => {
-    expect(post({ status: 409 }, true)).toBe("reconcile");
-    expect(post({ status: 409 }, false)).toBe("final");
-  });
-
-  it("follows the configured retryableStatuses", () => {
-    const only502 = mergeRetryOptions({ retryableStatuses: [502] });
-    expect(retryDecision(true, { status: 503 }, only502, false)).toBe("final");
-    expect(retryDecision(false, { status: 503 }, only502, false)).toBe("final");
-    expect(retryDecision(false, { status: 502 }, only502, false)).toBe("reconcile");
-    expect(retryDecision(false, { status: 429 }, only502, false)).toBe("final");
-  });
+  it.each([
+    [true, 503, "final"],
+    [false, 503, "final"],
+    [false, 502, "reconcile"],
+    [false, 429, "final"],
+  ] as const)(
+    "follows the configured retryableStatuses [502]: idempotent %s, %i -> %s",
+    (idem, status, expected) => {
+      expect(retryDecision(idem, { status }, only502, false)).toBe(expected);
+    },
+  );
 });

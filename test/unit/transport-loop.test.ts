@@ -172,16 +172,13 @@ describe("the reconcile hook of a POST", () => {
     expect(h2.seen).toEqual([]);
   });
 
-  it.each([400, 401, 403, 404, 409, 422, 501, 507])(
-    "%i on the first attempt is final, the hook not run",
-    async (status) => {
-      api.scope(UNIT_ORIGIN).post(P).reply(status);
-      const h = hook([]);
-      const err = await failing(makeTransport().transport.send(post, h.fn));
-      expect(err.attempts).toBe(1);
-      expect(h.seen).toEqual([]);
-    },
-  );
+  it("a final status on the first attempt (which ones: retry.test.ts) ends the call, the hook not run", async () => {
+    api.scope(UNIT_ORIGIN).post(P).reply(422);
+    const h = hook([]);
+    const err = await failing(makeTransport().transport.send(post, h.fn));
+    expect(err.attempts).toBe(1);
+    expect(h.seen).toEqual([]);
+  });
 
   it("a 2xx whose body `validate` rejects is reconciled as a VobizResponseError naming the problem", async () => {
     api.scope(UNIT_ORIGIN).post(P).reply(201, { nope: true });

@@ -1,12 +1,12 @@
 /**
  * Renders the fault-injection report from the numbers the faults-tier tests measured. Each test
- * file renders the untracked copy (through `flushResults`, see ./results) when it ends, so it is
+ * file renders the untracked copy (through `flushResults`, see ./faultsResults) when it ends, so it is
  * complete after `npm run test:faults` whatever order jest runs the files in; `npm run
  * faults:report` renders the tracked docs/faults-report.md. The prose around the tables is fixed
  * text: what the scenarios check, the recovery procedures the SIGINT/SIGKILL scenarios run, and
  * what the runs found.
  */
-import type { ScenarioResult } from "./results";
+import type { ScenarioResult } from "./faultsResults";
 
 function cell(v: string | number): string {
   return String(v).replace(/\|/g, "\\|").replace(/\n/g, " ");
@@ -56,7 +56,9 @@ one test file re-measures only its rows (\`docs/faults-results.json\` keeps the 
   state plus state resources with no live credential, at the end.
 - **leaks**: secret-scanner hits (passwords, old and new, and auth tokens; plain, JSON-escaped and
   base64) in every command's output, every file under the workspace (state, config, Pulumi logs),
-  \`pulumi stack export\` and the sandbox journal. The scan runs once per test file, at its end.
+  \`pulumi stack export\` and the sandbox journal. The scan runs once per scenario, when it closes
+  (after its destroy; the backend's history holds every update's state); a file's rows carry the
+  hits of all its scenarios' scans.
 - **faulted/requests**: API requests answered by an injected status, drop or apply-then-fail, out
   of the scenario's API requests.
 - **time**: wall time of the scenario's Pulumi commands (sum ${seconds(total)}).
@@ -127,7 +129,8 @@ const FOOTER = `
    whole process group (what Ctrl-C in a terminal does), (b) SIGKILL of the whole process tree (a
    crashed CI runner or machine). Each is followed by the recovery below and must end with exactly
    50 credentials, each created once (50 applied POSTs in total), no duplicate, no orphan, clean
-   preview.
+   preview. In (c), creates must have been in flight when the signal was sent, and each of them
+   answered and recorded. The three share one stack, each starting from an empty one.
 5. **Conflicts and rate limits** (\`05-conflicts-and-rate-limits\`): \`destroy\` with a credential in
    use fails after one DELETE 409 (not retried) telling the user to disable it first or retry
    later; the other credential is deleted, the one in use stays in state unchanged; once it is
@@ -240,8 +243,9 @@ behaviour.
    had to adopt it by hand. It is now recorded as created but not initialised (see 3b).
 6. **Fixed: the SIGINT guard depended on the SDK's file layout** (e2e \`interrupt\`). It
    installed itself only when the host's entry point path matched a pattern; it now installs on
-   the first call into the engine adapter. An e2e scenario sends SIGINT to the real
-   dynamic-provider process during a held create and fails when the guard is missing.
+   the first call into the engine adapter. The e2e \`interrupt\` tests run the guard in a child
+   process; through the engine, \`04c\` sends SIGINT to the real dynamic-provider process (with
+   its whole group) while creates are in flight and fails when one of them is lost.
 7. **Fixed: a preview failed without the password source when nothing needed it** (e2e
    \`preview-without-secret\`): \`check\` reads \`passwordFrom\` only for a create or a rotation.
 8. **Fixed: deletes after \`npm uninstall pulumi-vobiz\` failed with a bare "Cannot find module"**

@@ -1,6 +1,7 @@
 /**
- * Processes and time for the faults tier: a closed TCP port, the process tree of a `pulumi` run
- * (read from /proc) and signalling all of it, and polling until a condition holds.
+ * Processes and time for the engine tiers: a closed TCP port, the process tree of a `pulumi` run
+ * (read from /proc), a process's command line, signalling a whole tree, and polling until a
+ * condition holds.
  */
 import * as fs from "node:fs";
 import * as net from "node:net";
@@ -40,6 +41,15 @@ export function descendantPids(pid: number): number[] {
     }
   }
   return out;
+}
+
+/** The command line of a process, from /proc ("" when it is gone). */
+export function commandLine(pid: number): string {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ");
+  } catch {
+    return "";
+  }
 }
 
 /** Sends a signal to a process and all its descendants (as a crash or `kill -9` of a CI job would). */

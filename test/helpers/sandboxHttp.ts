@@ -1,4 +1,7 @@
-/** Shared helpers of the sandbox integration tests: plain `fetch` against a running sandbox. */
+/**
+ * Raw HTTP against a running sandbox (the sandbox integration tests): plain `fetch`, an account
+ * client of relative paths, and assertions on the documented error envelope.
+ */
 import type { Sandbox, SandboxAccount } from "../../provider/sandbox";
 
 /** A parsed HTTP reply. */
