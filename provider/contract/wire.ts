@@ -116,15 +116,26 @@ export function putBody(patch: CredentialPatch): Record<string, unknown> {
 // Declarations against live credentials
 // ---------------------------------------------------------------------------------------------
 
+/** A value as its row normalises it (`""` and `null` descriptions to none, trigger maps sorted). */
+function normalised(row: AnyRow, value: unknown): unknown {
+  return row.source === "input" && row.normalise ? row.normalise(value) : value;
+}
+
+/** Sets `name` in `out` to `value`, or removes it when the value is none. */
+function setOrRemove(out: Record<string, unknown>, name: string, value: unknown): void {
+  if (value !== undefined) out[name] = value;
+  else delete out[name];
+}
+
 /** A value as the contract compares it: normalised, a left-out value as the row's default. */
 function comparable(row: AnyRow, value: unknown): string | undefined {
-  const v = row.source === "input" && row.normalise ? row.normalise(value) : value;
+  const v = normalised(row, value);
   return JSON.stringify(v === undefined && row.source === "input" ? row.default : v);
 }
 
 /** The declared value as a PUT writes it: normalised; "none" as the API's cleared value. */
 function toWire(row: AnyRow, wire: WireMapping, value: unknown): unknown {
-  const v = row.source === "input" && row.normalise ? row.normalise(value) : value;
+  const v = normalised(row, value);
   return v === undefined ? wire.cleared : v;
 }
 
@@ -179,10 +190,11 @@ export function declarationFromLive(
   for (const [name, row, wire] of READ_ROWS) {
     if (row.source !== "input") continue;
     const value = (live as Record<string, unknown>)[name];
-    const chosen = wire.read === "always" || value !== undefined ? value : declared[name];
-    const normalised = row.normalise ? row.normalise(chosen) : chosen;
-    if (normalised !== undefined) out[name] = normalised;
-    else delete out[name];
+    setOrRemove(
+      out,
+      name,
+      normalised(row, wire.read === "always" || value !== undefined ? value : declared[name]),
+    );
   }
   return out;
 }
@@ -197,11 +209,8 @@ export function declarationAsCreated(
 ): Record<string, unknown> {
   const out = { ...declared };
   for (const [name, row, wire] of WIRE_ROWS) {
-    if (wire.create !== "followUp") continue;
-    const value = (created as Record<string, unknown>)[name];
-    const normalised = row.source === "input" && row.normalise ? row.normalise(value) : value;
-    if (normalised !== undefined) out[name] = normalised;
-    else delete out[name];
+    if (wire.create === "followUp")
+      setOrRemove(out, name, normalised(row, (created as Record<string, unknown>)[name]));
   }
   return out;
 }
@@ -242,9 +251,8 @@ export function credentialFromState(id: string, state: Record<string, unknown>):
 export function lookupFields(live: Credential, authId: string): LookupFields {
   const out: Record<string, unknown> = {};
   for (const [name, row, wire] of READ_ROWS) {
-    const value = (live as Record<string, unknown>)[name];
-    const normalised = row.source === "input" && row.normalise ? row.normalise(value) : value;
-    const chosen = normalised ?? (wire.orConfiguredAccount ? authId : undefined);
+    const value = normalised(row, (live as Record<string, unknown>)[name]);
+    const chosen = value ?? (wire.orConfiguredAccount ? authId : undefined);
     if (chosen !== undefined && chosen !== "") out[name] = chosen;
   }
   return out as LookupFields;

@@ -14,7 +14,12 @@ export type {
   StartupAccount,
 } from "./types";
 export { SandboxError, ERROR_CODES, type ErrorEnvelope } from "./errors";
-export { DEFAULT_SWITCHES, type ListTotalField, type SandboxSwitches } from "./switches";
+export {
+  DEFAULT_SWITCHES,
+  type AccountPathSegmentSwitch,
+  type ListTotalField,
+  type SandboxSwitches,
+} from "./switches";
 export { DEFAULT_SEED, mulberry32, type FaultRule, type FaultRuleState } from "./faults";
 export { RATE_LIMIT_MAX, type RateLimit, type RateLimitInput } from "./ratelimit";
 export { MASK, type AppliedFault, type FaultKind, type JournalEntry, type JournalFilter } from "./journal";
