@@ -7,14 +7,9 @@
  * `pulumi up` before step 3 (the old dead end): the failed run, then the same two steps.
  */
 import { randomBytes } from "node:crypto";
-import {
-  calls,
-  createStackFixture,
-  expectCleanPreview,
-  randomToken,
-  writes,
-  type StackFixture,
-} from "../helpers/stackFixture";
+import type { Sandbox } from "../../provider/sandbox";
+import { useScenario } from "../helpers/scenario";
+import { calls, expectCleanPreview, randomToken, writes, type StackFixture } from "../helpers/stackFixture";
 
 jest.setTimeout(600_000);
 
@@ -26,36 +21,42 @@ async function config(f: StackFixture, ...args: string[]): Promise<void> {
 }
 
 describe("moving a stack to another account (README: Moving a stack to another account)", () => {
-  let f: StackFixture;
   let other: { authId: string; authToken: string };
+  /** The scenario's sandbox, kept to look at the new account after the scenario has closed. */
+  let sandbox: Sandbox | undefined;
 
-  beforeEach(async () => {
-    f = await createStackFixture({ name: "account-move" });
-    other = { authId: `MA_${randomBytes(5).toString("hex").toUpperCase()}`, authToken: randomToken() };
-    f.sandbox.accounts.add(other);
-    f.secrets["other account's token"] = other.authToken;
-    await f.password("pw");
-    f.spec({
-      desk: { username: USERNAMES[0], passwordKey: "pw" },
-      phone: { username: USERNAMES[1], passwordKey: "pw" },
-    });
-    await f.ws.up();
-    expect(
-      f
-        .live()
-        .map((c) => c.username)
-        .sort(),
-    ).toEqual(USERNAMES);
-  });
+  // Closing the scenario destroys with the new account's settings; the old account holds the
+  // declared leftovers.
+  const f = useScenario(
+    { name: "account-move" },
+    async (f) => {
+      sandbox = f.sandbox;
+      other = { authId: `MA_${randomBytes(5).toString("hex").toUpperCase()}`, authToken: randomToken() };
+      f.sandbox.accounts.add(other);
+      f.secrets["other account's token"] = other.authToken;
+      await f.password("pw");
+      f.spec({
+        desk: { username: USERNAMES[0], passwordKey: "pw" },
+        phone: { username: USERNAMES[1], passwordKey: "pw" },
+      });
+      await f.ws.up();
+      expect(
+        f
+          .live()
+          .map((c) => c.username)
+          .sort(),
+      ).toEqual(USERNAMES);
+    },
+    { per: "test" },
+  );
 
-  afterEach(async () => {
-    try {
-      await f?.close(); // destroys with the new account's settings; the old account holds the declared leftovers
-    } finally {
-      const left = f?.sandbox.credentials.list(other.authId) ?? [];
-      for (const c of left) f.sandbox.credentials.delete(other.authId, c.id);
-      expect(left.map((c) => c.username)).toEqual([]); // the destroy removed the moved credentials
-    }
+  // After the scenario's close (a block's hooks run in the order they are declared): the closing
+  // destroy removed the moved credentials from the new account too.
+  afterEach(() => {
+    const left = sandbox?.credentials.list(other.authId) ?? [];
+    for (const c of left) sandbox?.credentials.delete(other.authId, c.id);
+    sandbox = undefined;
+    expect(left.map((c) => c.username)).toEqual([]);
   });
 
   /** Steps 1 and 2: the new account's settings, and a preview that replaces each credential. */

@@ -3,19 +3,15 @@
  * `vobiz:authId` changed, so each credential shows `[diff: ~accountId]` in the plain preview and
  * `~ accountId: "MA_A" => "MA_B"` in `--diff`. Nothing is applied: the config goes back before close.
  */
-import { createStackFixture, randomToken, type StackFixture } from "../helpers/stackFixture";
+import { useScenario } from "../helpers/scenario";
+import { randomToken } from "../helpers/stackFixture";
 
 jest.setTimeout(600_000);
 
-let f: StackFixture;
-beforeAll(async () => {
-  f = await createStackFixture({ name: "acct-diff" });
+const f = useScenario({ name: "acct-diff" }, async (f) => {
   await f.password("pw");
   f.spec({ desk: { username: "switch_desk", passwordKey: "pw" } });
   await f.ws.up();
-});
-afterAll(async () => {
-  await f?.close();
 });
 
 test("pointing the stack at another account: the replace names accountId", async () => {

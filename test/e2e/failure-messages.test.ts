@@ -2,7 +2,7 @@
  * How a failure reads in the engine's output (issue 22, item 12): a refresh, a destroy and a
  * look-up that fail print the provider's message once, without a stack trace under the stack.
  */
-import { createStackFixture, type StackFixture } from "../helpers/stackFixture";
+import { useScenario } from "../helpers/scenario";
 
 jest.setTimeout(600_000);
 
@@ -29,15 +29,10 @@ function expectPrintedOnce(out: string, message: string, className: string): voi
 }
 
 describe("a failing refresh and destroy print the message once, without a stack trace", () => {
-  let f: StackFixture;
-  beforeAll(async () => {
-    f = await createStackFixture({ name: "fail-msgs" });
+  const f = useScenario({ name: "fail-msgs" }, async (f) => {
     await f.password("pw");
     f.spec({ desk: { username: "msg_desk", passwordKey: "pw" } });
     await f.ws.up();
-  });
-  afterAll(async () => {
-    await f?.close();
   });
 
   test("refresh refused (HTTP 403)", async () => {
@@ -59,19 +54,13 @@ describe("a failing refresh and destroy print the message once, without a stack 
 });
 
 describe("a failing look-up prints its message once, without a stack trace", () => {
-  let f: StackFixture;
-  beforeAll(async () => {
-    f = await createStackFixture({
-      name: "fail-lookup",
-      files: {
-        "index.ts":
-          'import { getCredential } from "pulumi-vobiz";\n' +
-          'export const trunk = getCredential({ username: "no_such_trunk" }).then((c) => c.id);\n',
-      },
-    });
-  });
-  afterAll(async () => {
-    await f?.close();
+  const f = useScenario({
+    name: "fail-lookup",
+    files: {
+      "index.ts":
+        'import { getCredential } from "pulumi-vobiz";\n' +
+        'export const trunk = getCredential({ username: "no_such_trunk" }).then((c) => c.id);\n',
+    },
   });
 
   test("getCredential of a username the account does not have", async () => {

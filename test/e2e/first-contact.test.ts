@@ -9,12 +9,8 @@
  */
 import { execFile } from "node:child_process";
 import * as path from "node:path";
-import {
-  countByMethod,
-  createStackFixture,
-  expectCleanPreview,
-  type StackFixture,
-} from "../helpers/stackFixture";
+import { useScenario } from "../helpers/scenario";
+import { countByMethod, expectCleanPreview, type StackFixture } from "../helpers/stackFixture";
 
 jest.setTimeout(600_000);
 
@@ -47,12 +43,10 @@ function linesAfter(report: string, heading: RegExp): string[] {
 }
 
 describe("first contact with an API that speaks /Account/ and caps pages at 40", () => {
-  let f: StackFixture;
   let connection: Record<string, string>;
   const passwords = new Map<string, string>();
 
-  beforeAll(async () => {
-    f = await createStackFixture({ name: "first-contact", copyFrom: "examples/fleet" });
+  const f = useScenario({ name: "first-contact", copyFrom: "examples/fleet" }, (f) => {
     f.sandbox.switches.set({ accountPathSegment: "Account", maxPageSize: 40 });
     for (let i = 0; i < N; i++) {
       const username = `desk_${String(i).padStart(3, "0")}`;
@@ -66,9 +60,6 @@ describe("first contact with an API that speaks /Account/ and caps pages at 40",
       VOBIZ_AUTH_TOKEN: f.authToken,
       VOBIZ_BASE_URL: f.sandbox.baseUrl,
     };
-  });
-  afterAll(async () => {
-    await f?.close();
   });
 
   test("without the settings: vobiz-onboard fails with HTTP 404 naming the check, nothing written", async () => {
@@ -126,18 +117,14 @@ describe("first contact with an API that speaks /Account/ and caps pages at 40",
       .filter((c) => !f.sandbox.credentials.verifyPassword(f.authId, c.id, passwords.get(c.username)!));
     expect(changed.map((c) => c.username)).toEqual([]);
     expect(await f.ws.credentialsInState()).toHaveLength(N);
-    await expectCleanPreview(f); // the fixture's close destroys them: adopted credentials are managed ones
+    await expectCleanPreview(f); // the scenario's close destroys them: adopted credentials are managed ones
   });
 });
 
 describe("what the update decides from: the account as it is then, not as its preview saw it", () => {
-  let f: StackFixture;
-  afterAll(async () => {
-    await f?.close();
-  });
+  const f = useScenario({ name: "fresh-update", copyFrom: "examples/fleet" });
 
   test("a credential disabled in the console after the preview is enabled again by the update's adoption", async () => {
-    f = await createStackFixture({ name: "fresh-update", copyFrom: "examples/fleet" });
     const live = f.sandbox.credentials.create(f.authId, { username: "lobby", password: "Lobby-pw-0123" });
     f.secrets["live password lobby"] = "Lobby-pw-0123";
     f.ws.writeFile(

@@ -8,7 +8,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { E2E_ROOT, packPackage } from "../helpers/installedPackage";
-import { createStackFixture } from "../helpers/stackFixture";
+import { useScenario } from "../helpers/scenario";
 
 jest.setTimeout(600_000);
 
@@ -67,34 +67,34 @@ function freshProject(name: string, typescript: string): { dir: string; stderr: 
 }
 
 describe.each(["5", "6"])("a new project with typescript@%s (README: Install)", (typescript) => {
-  test("npm warns about no install script of pulumi-vobiz; examples/basic previews type-checked", async () => {
-    const { dir, stderr } = freshProject(`ts${typescript}`, typescript);
-    try {
-      expect(stderr.split("\n").filter((l) => l.includes("pulumi-vobiz@"))).toEqual([]);
-      const installed = JSON.parse(
-        fs.readFileSync(path.join(dir, "node_modules", "typescript", "package.json"), "utf8"),
-      ) as { version: string };
-      expect(installed.version.split(".")[0]).toBe(typescript);
+  let project: { dir: string; stderr: string };
+  beforeAll(() => {
+    project = freshProject(`ts${typescript}`, typescript);
+  });
+  const f = useScenario(() => ({
+    name: `first-ts${typescript}`,
+    copyFrom: "examples/basic",
+    consumerDir: project.dir,
+    // Type-check as a user's preview does (the suite's default is transpile-only).
+    env: { PULUMI_NODEJS_TRANSPILE_ONLY: undefined },
+  }));
+  afterAll(() => {
+    // After the scenario's close (a block's hooks run in the order they are declared).
+    if (project) fs.rmSync(project.dir, { recursive: true, force: true });
+  });
 
-      const f = await createStackFixture({
-        name: `first-ts${typescript}`,
-        copyFrom: "examples/basic",
-        consumerDir: dir,
-        // Type-check as a user's preview does (the suite's default is transpile-only).
-        env: { PULUMI_NODEJS_TRANSPILE_ONLY: undefined },
-      });
-      try {
-        expect(fs.readFileSync(path.join(f.ws.dir, "tsconfig.json"), "utf8")).toContain('"node16"');
-        await f.password("sipPassword");
-        const preview = await f.ws.preview({ check: false });
-        expect(`${preview.stdout}${preview.stderr}`).not.toMatch(/error TS\d+|TS\d{4}/);
-        expect(preview.code).toBe(0);
-        expect(preview.stdout).toMatch(/\+ .*vobiz:Credential/);
-      } finally {
-        await f.close();
-      }
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+  test("npm warns about no install script of pulumi-vobiz; examples/basic previews type-checked", async () => {
+    expect(project.stderr.split("\n").filter((l) => l.includes("pulumi-vobiz@"))).toEqual([]);
+    const installed = JSON.parse(
+      fs.readFileSync(path.join(project.dir, "node_modules", "typescript", "package.json"), "utf8"),
+    ) as { version: string };
+    expect(installed.version.split(".")[0]).toBe(typescript);
+
+    expect(fs.readFileSync(path.join(f.ws.dir, "tsconfig.json"), "utf8")).toContain('"node16"');
+    await f.password("sipPassword");
+    const preview = await f.ws.preview({ check: false });
+    expect(`${preview.stdout}${preview.stderr}`).not.toMatch(/error TS\d+|TS\d{4}/);
+    expect(preview.code).toBe(0);
+    expect(preview.stdout).toMatch(/\+ .*vobiz:Credential/);
   });
 });

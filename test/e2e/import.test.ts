@@ -10,33 +10,25 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import {
-  calls,
-  countByMethod,
-  createStackFixture,
-  expectCleanPreview,
-  writes,
-  type StackFixture,
-} from "../helpers/stackFixture";
+import { useScenario } from "../helpers/scenario";
+import { calls, countByMethod, expectCleanPreview, writes } from "../helpers/stackFixture";
 
 jest.setTimeout(900_000);
 
 const VALIDATION_WARNING = /failed to validate/;
 
 describe("pulumi import into a Pulumi YAML stack", () => {
-  let f: StackFixture;
-  beforeEach(async () => {
-    f = await createStackFixture({
-      name: "yaml-import",
-      runtime: "yaml",
-      files: { "Main.yaml": "resources: {}\n" },
-    });
-  });
+  // Before the scenario's close (a block's hooks run in the order they are declared): `pulumi
+  // import` protects what it imports, a test that failed midway leaves it so, and a protected
+  // resource would stop the closing destroy.
   afterEach(async () => {
-    // `pulumi import` protects what it imports: a scenario that failed midway leaves it so.
-    await f?.ws.run(["state", "unprotect", "--all", "--yes"], { check: false });
-    await f?.close();
+    await f.ws.run(["state", "unprotect", "--all", "--yes"], { check: false });
   });
+  const f = useScenario(
+    { name: "yaml-import", runtime: "yaml", files: { "Main.yaml": "resources: {}\n" } },
+    undefined,
+    { per: "test" },
+  );
 
   test("0 writes and 0 password changes; the generated code previews clean; a later password rotates with one PUT", async () => {
     const livePassword = "Live-desk-pw-0001";

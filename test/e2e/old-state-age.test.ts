@@ -7,21 +7,16 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { createStackFixture, type StackFixture } from "../helpers/stackFixture";
+import { useScenario } from "../helpers/scenario";
 
 jest.setTimeout(600_000);
 
 const USERNAME = "aged_desk";
 const DAY = 86_400_000;
 
-let f: StackFixture;
-beforeAll(async () => {
-  f = await createStackFixture({ name: "old-state-age" });
+const f = useScenario({ name: "old-state-age" }, async (f) => {
   f.spec({ desk: { username: USERNAME, extra: { generatePassword: true, rotateAfter: "1d" } } });
   await f.ws.up();
-});
-afterAll(async () => {
-  await f?.close();
 });
 
 test("no passwordSetAt in state, createdAt older than rotateAfter: the preview rotates, up sends one PUT", async () => {

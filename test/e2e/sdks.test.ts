@@ -5,7 +5,7 @@
  * github.com/pulumi/pulumi/sdk/v3 (the CLI's version, from the Go module proxy); the Node.js SDK
  * compiles with tsc against @pulumi/pulumi, and a TypeScript program using it type-checks and
  * runs through the engine with the installed plugin (an explicit provider, the default provider
- * from stack config, a look-up; then the fixture's CheckDestroy and secret scan). Python and .NET
+ * from stack config, a look-up; then the scenario's CheckDestroy and secret scan). Python and .NET
  * are checked for generation only: their registries are not reachable here. A Go program cannot
  * run through the engine here: the Go language host's module is not served by the proxy.
  */
@@ -15,7 +15,8 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import { pulumiCliDir } from "../helpers/engine";
 import { ensureConsumer, installedPluginDir, REPO_ROOT } from "../helpers/installedPackage";
-import { countByMethod, createStackFixture, expectCleanPreview, writes } from "../helpers/stackFixture";
+import { useScenario } from "../helpers/scenario";
+import { countByMethod, expectCleanPreview, writes } from "../helpers/stackFixture";
 
 jest.setTimeout(900_000);
 
@@ -199,26 +200,28 @@ describe("SDKs for other languages, generated from the schema the plugin serves"
     );
   });
 
-  test("the Node.js SDK compiles with tsc; a TypeScript program using it runs through the engine", async () => {
-    const tsc = path.join(consumer, "node_modules", "typescript", "bin", "tsc");
-    const sdk = path.join(out, "nodejs");
-    await sh(process.execPath, [tsc, "-p", sdk], { cwd: sdk });
-    // As a release does: the package.json beside the compiled files, with the schema's version.
-    const manifest = fs
-      .readFileSync(path.join(sdk, "package.json"), "utf8")
-      .replace("${VERSION}", schema.version);
-    fs.writeFileSync(path.join(sdk, "bin", "package.json"), manifest);
-    expect(fs.existsSync(path.join(sdk, "bin", "index.d.ts"))).toBe(true);
-
-    const f = await createStackFixture({
+  describe("through the engine", () => {
+    // Opened after the SDKs are generated (the outer beforeAll), closed before they are removed.
+    const f = useScenario(() => ({
       name: "sdk-ts",
       files: {
         "Pulumi.yaml": `name: sdk-ts\nruntime: nodejs\nplugins:\n  providers:\n    - name: vobiz\n      path: ${JSON.stringify(installedPluginDir(consumer))}\n`,
         "index.ts": TS_PROGRAM,
         "tsconfig.json": TS_CONFIG,
       },
-    });
-    try {
+    }));
+
+    test("the Node.js SDK compiles with tsc; a TypeScript program using it runs through the engine", async () => {
+      const tsc = path.join(consumer, "node_modules", "typescript", "bin", "tsc");
+      const sdk = path.join(out, "nodejs");
+      await sh(process.execPath, [tsc, "-p", sdk], { cwd: sdk });
+      // As a release does: the package.json beside the compiled files, with the schema's version.
+      const manifest = fs
+        .readFileSync(path.join(sdk, "package.json"), "utf8")
+        .replace("${VERSION}", schema.version);
+      fs.writeFileSync(path.join(sdk, "bin", "package.json"), manifest);
+      expect(fs.existsSync(path.join(sdk, "bin", "index.d.ts"))).toBe(true);
+
       fs.mkdirSync(path.join(f.ws.dir, "node_modules", "@pulumi"), { recursive: true });
       fs.symlinkSync(path.join(sdk, "bin"), path.join(f.ws.dir, "node_modules", "@pulumi", "vobiz"));
       // The program type-checks against the SDK's declarations.
@@ -251,8 +254,6 @@ describe("SDKs for other languages, generated from the schema the plugin serves"
       const state = await f.ws.credentialsInState();
       expect(state.map((r) => r.type)).toEqual(["vobiz:index:Credential", "vobiz:index:Credential"]);
       await expectCleanPreview(f);
-    } finally {
-      await f.close();
-    }
+    });
   });
 });

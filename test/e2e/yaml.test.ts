@@ -6,7 +6,7 @@
  * at all, rotate (one PUT with only the password), disable and describe (one PUT), drift that
  * refresh reports and up puts back, rename (create first, then delete), deletion out of band,
  * `fn::invoke` look-ups, two accounts through two explicit providers, destroy; every scenario
- * ends with the fixture's CheckDestroy and the secret scan (state, outputs, logs, journal). Bad
+ * ends with its CheckDestroy and the secret scan (state, outputs, logs, journal). Bad
  * input gets the TypeScript path's message; a plugin that cannot start says what to install; and
  * examples/yaml runs as a user would run it.
  *
@@ -19,15 +19,14 @@ import { startSandbox, type Sandbox } from "../../provider/sandbox";
 import { createCredentialProvider } from "../../provider/lifecycle/operations";
 import { maskForEngine } from "../../provider/lifecycle/checkFailures";
 import { E2E_ROOT, ensureConsumer, installedPluginDir } from "../helpers/installedPackage";
+import { useScenario } from "../helpers/scenario";
 import {
   calls,
   countByMethod,
-  createStackFixture,
   deleteOutOfBand,
   expectCleanPreview,
   randomToken,
   writes,
-  type StackFixture,
 } from "../helpers/stackFixture";
 
 jest.setTimeout(900_000);
@@ -37,13 +36,7 @@ const secretConfig = (...keys: string[]) =>
   `config:\n${keys.map((k) => `  ${k}:\n    type: string\n    secret: true\n`).join("")}`;
 
 describe("Pulumi YAML: one credential's life through the engine", () => {
-  let f: StackFixture;
-  beforeEach(async () => {
-    f = await createStackFixture({ name: "yaml-life", runtime: "yaml" });
-  });
-  afterEach(async () => {
-    await f?.close();
-  });
+  const f = useScenario({ name: "yaml-life", runtime: "yaml" }, undefined, { per: "test" });
 
   /** The program: the desk credential with these extra properties (YAML lines). */
   function desk(username: string, extra = ""): void {
@@ -155,29 +148,28 @@ ${extra}outputs:
     expect(countByMethod(writes(f.takeRequests()))).toEqual({ POST: 1, PUT: 1 });
     expect(f.live().map((c) => [c.username, c.enabled])).toEqual([["office_desk-2", false]]);
     await expectCleanPreview(f);
-    // close(): destroy, state and account empty, secret scan.
+    // The scenario's close: destroy, state and account empty, secret scan.
   });
 });
 
 describe("Pulumi YAML: look-ups and two accounts through two explicit providers", () => {
   let sandbox: Sandbox;
-  let f: StackFixture;
   const accountA = { authId: "MA_YAMLA", authToken: randomToken("tok_a") };
   const accountB = { authId: "MA_YAMLB", authToken: randomToken("tok_b") };
 
+  // The block's hooks run in the order they are declared: the sandbox of both accounts starts
+  // before the scenario (on account A) opens, and stops after it closed.
   beforeEach(async () => {
     sandbox = await startSandbox({ accounts: [accountA, accountB] });
-    f = await createStackFixture({
-      name: "yaml-accounts",
-      runtime: "yaml",
-      sharedSandbox: sandbox,
-      account: accountA,
-    });
   });
+  const f = useScenario(
+    () => ({ name: "yaml-accounts", runtime: "yaml", sharedSandbox: sandbox, account: accountA }),
+    undefined,
+    { per: "test" },
+  );
   afterEach(async () => {
     try {
-      await f?.close();
-      // close() checks account A; account B must hold only what was made there by hand.
+      // The scenario's close checked account A; account B must hold only what was made there by hand.
       expect(sandbox.credentials.list(accountB.authId).map((c) => c.username)).toEqual(["lobby_b"]);
     } finally {
       await sandbox.stop();
@@ -320,13 +312,7 @@ outputs:
 });
 
 describe("Pulumi YAML: the plugin's errors and schema", () => {
-  let f: StackFixture;
-  beforeAll(async () => {
-    f = await createStackFixture({ name: "yaml-errors", runtime: "yaml" });
-  });
-  afterAll(async () => {
-    await f?.close();
-  });
+  const f = useScenario({ name: "yaml-errors", runtime: "yaml" });
 
   test("bad input is refused at preview with the TypeScript path's message, and no request", async () => {
     await f.password("shortPassword", "Short-7");
@@ -359,7 +345,6 @@ describe("Pulumi YAML: the plugin's errors and schema", () => {
       );
     }
     expect(f.takeRequests()).toEqual([]);
-    expect(await f.scanForSecrets()).toEqual([]);
   });
 
   test("the schema the installed plugin serves passes the engine's own schema check", async () => {
@@ -406,14 +391,9 @@ describe("Pulumi YAML: the plugin's errors and schema", () => {
 });
 
 describe("examples/yaml", () => {
-  let f: StackFixture;
-  beforeAll(async () => {
-    f = await createStackFixture({ name: "ex-yaml", copyFrom: "examples/yaml" });
+  const f = useScenario({ name: "ex-yaml", copyFrom: "examples/yaml" }, (f) => {
     // As after `npm install pulumi-vobiz` in the project: Pulumi.yaml points into ./node_modules.
     fs.symlinkSync(path.join(ensureConsumer(), "node_modules"), path.join(f.ws.dir, "node_modules"));
-  });
-  afterAll(async () => {
-    await f?.close();
   });
 
   test("creates its credentials, reads the trunk credentials it does not manage, and previews clean", async () => {

@@ -7,7 +7,7 @@
  */
 import * as fs from "node:fs";
 import type { ChildProcess } from "node:child_process";
-import { createStackFixture, type StackFixture } from "../helpers/stackFixture";
+import { useScenario } from "../helpers/scenario";
 import { descendantPids, waitFor } from "../helpers/processes";
 
 jest.setTimeout(600_000);
@@ -32,15 +32,10 @@ function commandLine(pid: number): string {
   }
 }
 
-let f: StackFixture;
-beforeAll(async () => {
-  f = await createStackFixture({ name: "engine-killed" });
+const f = useScenario({ name: "engine-killed" }, (f) => {
   f.sandbox.credentials.create(f.authId, { username: USERNAME, password: "Existing-Pw-123" });
   f.keepsOnAccount(USERNAME, "made out of band, only previewed for adoption, never managed");
   f.spec({ desk: { username: USERNAME, extra: { adoptExisting: "keepPassword" } } });
-});
-afterAll(async () => {
-  await f?.close();
 });
 
 test("the provider process ends within seconds of `kill -9` of pulumi, mid-check", async () => {
