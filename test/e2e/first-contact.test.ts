@@ -7,27 +7,13 @@
  * credential with no POST and no password change. Without the printed settings, both fail with
  * HTTP 404 and advice that names `vobiz-onboard check`.
  */
-import { execFile } from "node:child_process";
-import * as path from "node:path";
 import { useScenario } from "../helpers/scenario";
-import { countByMethod, expectCleanPreview, type StackFixture } from "../helpers/stackFixture";
+import { countByMethod, expectCleanPreview } from "../helpers/stackFixture";
+import { runOnboard } from "../helpers/onboardCli";
 
 jest.setTimeout(600_000);
 
 const N = 90;
-
-function onboard(
-  f: StackFixture,
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const bin = path.join(path.dirname(f.ws.dir), "node_modules", ".bin", "vobiz-onboard");
-  return new Promise((done) =>
-    execFile(bin, args, { cwd: f.ws.dir, env: { PATH: process.env.PATH, ...env } }, (e, stdout, stderr) =>
-      done({ code: e ? Number(e.code) : 0, stdout, stderr }),
-    ),
-  );
-}
 
 /** The lines under a heading of the check's report, up to the next unindented line. */
 function linesAfter(report: string, heading: RegExp): string[] {
@@ -63,7 +49,7 @@ describe("first contact with an API that speaks /Account/ and caps pages at 40",
   });
 
   test("without the settings: vobiz-onboard fails with HTTP 404 naming the check, nothing written", async () => {
-    const r = await onboard(f, ["--out", "fleet.yaml"], connection);
+    const r = await runOnboard(f, ["--out", "fleet.yaml"], connection);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/HTTP 404/);
     expect(r.stderr).toMatch(/vobiz-onboard check/);
@@ -72,7 +58,7 @@ describe("first contact with an API that speaks /Account/ and caps pages at 40",
 
   test("the check's printed settings, applied as printed, make vobiz-onboard and pulumi up work", async () => {
     f.takeRequests();
-    const check = await onboard(f, ["check"], connection);
+    const check = await runOnboard(f, ["check"], connection);
     expect(check.code).toBe(0);
     expect(check.stdout).toMatch(/path segment: {6}Account\n/);
     expect(check.stdout).toMatch(/page-size cap: {5}40\n/);
@@ -97,7 +83,7 @@ describe("first contact with an API that speaks /Account/ and caps pages at 40",
       if (m && !line.includes("# your")) env[m[1]] = m[2];
     }
     expect(env.VOBIZ_ACCOUNT_PATH_SEGMENT).toBe("Account");
-    const wrote = await onboard(f, ["--out", "fleet.yaml"], env);
+    const wrote = await runOnboard(f, ["--out", "fleet.yaml"], env);
     expect(wrote.stderr).toBe("");
     expect(wrote.code).toBe(0);
     expect(wrote.stdout).toContain(`Wrote ${N} credential(s)`);

@@ -8,39 +8,17 @@
  * given to the YAML stack later through `passwordFrom` with a `vobiz:` config key rotates that one
  * credential with one PUT.
  */
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { JournalEntry } from "../../provider/sandbox";
 import { openScenario, type Scenario } from "../helpers/scenario";
-import {
-  calls,
-  countByMethod,
-  expectCleanPreview,
-  writes,
-  type SpecEntry,
-  type StackFixture,
-} from "../helpers/stackFixture";
+import { calls, countByMethod, expectCleanPreview, writes, type SpecEntry } from "../helpers/stackFixture";
+import { runOnboard } from "../helpers/onboardCli";
 
 jest.setTimeout(900_000);
 
 const N = 20;
 const usernameOf = (i: number) => `desk_${String(i + 1).padStart(2, "0")}`;
-
-function onboard(f: StackFixture, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const bin = path.join(path.dirname(f.ws.dir), "node_modules", ".bin", "vobiz-onboard");
-  const env = {
-    PATH: process.env.PATH,
-    VOBIZ_AUTH_ID: f.authId,
-    VOBIZ_AUTH_TOKEN: f.authToken,
-    VOBIZ_BASE_URL: f.sandbox.baseUrl,
-  };
-  return new Promise((done) =>
-    execFile(bin, args, { cwd: f.ws.dir, env }, (e, stdout, stderr) =>
-      done({ code: e ? Number(e.code) : 0, stdout, stderr }),
-    ),
-  );
-}
 
 describe("moving a stack of 20 credentials from VobizCredential (TypeScript) to vobiz:index:Credential (YAML)", () => {
   let dyn: Scenario;
@@ -103,7 +81,7 @@ describe("moving a stack of 20 credentials from VobizCredential (TypeScript) to 
     dyn.takeRequests();
 
     // 1. The import file for the old stack's credentials, and the import (as the command prints it).
-    const r = await onboard(pkg, ["--format", "import-file", "--filter", "desk_*"]);
+    const r = await runOnboard(pkg, ["--format", "import-file", "--filter", "desk_*"]);
     expect([r.code, r.stderr]).toEqual([0, ""]);
     expect(r.stdout).toContain(`Wrote ${N} credential(s)`);
     const imp = await pkg.ws.run([

@@ -6,13 +6,13 @@
  * the onboarding budgets: no POST, no password change, a PUT only for the declarations edited to
  * differ, at most ceil(N/100) + 2 list requests, and a clean `preview --expect-no-changes` after.
  */
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
 import type { JournalEntry } from "../../provider/sandbox";
 import { useScenario } from "../helpers/scenario";
 import { countByMethod, expectCleanPreview, writes, type StackFixture } from "../helpers/stackFixture";
+import { runOnboard } from "../helpers/onboardCli";
 
 jest.setTimeout(900_000);
 
@@ -22,21 +22,6 @@ const LIST_BUDGET = Math.ceil(N / 100) + 2;
 
 interface Program {
   resources: Record<string, { type: string; properties: Record<string, unknown>; options?: object }>;
-}
-
-function onboard(f: StackFixture, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const bin = path.join(path.dirname(f.ws.dir), "node_modules", ".bin", "vobiz-onboard");
-  const env = {
-    PATH: process.env.PATH,
-    VOBIZ_AUTH_ID: f.authId,
-    VOBIZ_AUTH_TOKEN: f.authToken,
-    VOBIZ_BASE_URL: f.sandbox.baseUrl,
-  };
-  return new Promise((done) =>
-    execFile(bin, args, { cwd: f.ws.dir, env }, (e, stdout, stderr) =>
-      done({ code: e ? Number(e.code) : 0, stdout, stderr }),
-    ),
-  );
 }
 
 /** N credentials made out of band, each with its own password (registered with the scanner). */
@@ -87,7 +72,7 @@ describe("vobiz-onboard --format yaml-program: a Pulumi YAML program adopting th
     const passwords = seed(f);
 
     f.takeRequests();
-    const r = await onboard(f, ["--format", "yaml-program"]);
+    const r = await runOnboard(f, ["--format", "yaml-program"]);
     expect([r.code, r.stderr]).toEqual([0, ""]);
     expect(r.stdout).toContain(`Wrote ${N} credential(s) of account ${f.authId} as a Pulumi YAML program`);
     expect(writes(f.takeRequests())).toEqual([]);
@@ -132,7 +117,7 @@ describe("vobiz-onboard --format import-file: pulumi import --file into a Pulumi
   test("the import writes nothing; the generated program, edited, writes only the edits; clean preview after", async () => {
     const passwords = seed(f);
 
-    const r = await onboard(f, ["--format", "import-file"]);
+    const r = await runOnboard(f, ["--format", "import-file"]);
     expect([r.code, r.stderr]).toEqual([0, ""]);
     const printed = /^ {2}(pulumi import --file vobiz-import\.json --out imported\.yaml)$/m.exec(r.stdout);
     expect(printed).not.toBeNull();

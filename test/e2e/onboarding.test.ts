@@ -6,31 +6,16 @@
  * list requests; the plan afterwards is empty. Then: a later rotation, a username that does not
  * exist failing at preview, and the release path (retainOnDelete, then the entry removed).
  */
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { useScenario } from "../helpers/scenario";
-import { calls, countByMethod, expectCleanPreview, type StackFixture } from "../helpers/stackFixture";
+import { calls, countByMethod, expectCleanPreview } from "../helpers/stackFixture";
+import { runOnboard } from "../helpers/onboardCli";
 
 jest.setTimeout(900_000);
 
 const N = 40;
 const LIST_PATH = /\/trunks\/credentials$/;
-
-function onboard(f: StackFixture, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const bin = path.join(path.dirname(f.ws.dir), "node_modules", ".bin", "vobiz-onboard");
-  const env = {
-    PATH: process.env.PATH,
-    VOBIZ_AUTH_ID: f.authId,
-    VOBIZ_AUTH_TOKEN: f.authToken,
-    VOBIZ_BASE_URL: f.sandbox.baseUrl,
-  };
-  return new Promise((done) =>
-    execFile(bin, args, { cwd: f.ws.dir, env }, (e, stdout, stderr) =>
-      done({ code: e ? Number(e.code) : 0, stdout, stderr }),
-    ),
-  );
-}
 
 describe("onboarding an existing account (examples/fleet + vobiz-onboard)", () => {
   const passwords = new Map<string, string>();
@@ -62,7 +47,7 @@ describe("onboarding an existing account (examples/fleet + vobiz-onboard)", () =
 
   test("the command writes the file; one up adopts all with 0 POSTs, 0 password changes, writes only what differs", async () => {
     f.takeRequests();
-    const r = await onboard(f, ["--out", "onboarded.yaml"]);
+    const r = await runOnboard(f, ["--out", "onboarded.yaml"]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`Wrote ${N} credential(s)`);
