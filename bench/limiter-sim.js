@@ -77,18 +77,6 @@ function parseArgs(argv) {
   return o;
 }
 
-/** A seeded PRNG (mulberry32): the same seed gives the same run. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Simulated time: `sleep` resolves when `run` reaches its moment; events in time order. */
 function simulatedClock(start = Date.UTC(2030, 0, 1)) {
   let now = start;
@@ -122,6 +110,8 @@ function simulatedClock(start = Date.UTC(2030, 0, 1)) {
 }
 
 async function simulate(name, s, modulePath, trace, tuning, seed) {
+  // The sandbox's seeded PRNG (mulberry32): the same seed gives the same run.
+  const { mulberry32: prng } = require(path.join(__dirname, "..", "dist", "sandbox", "faults.js"));
   // Seed 0: no jitter. Otherwise each step and latency is 0.5 to 1.5 times its value.
   const random = seed ? prng(seed) : prng(1_000_003);
   const jitter = seed ? (ms) => ms * (0.5 + random()) : (ms) => ms;

@@ -79,6 +79,26 @@ export function expectNoSecrets(value: unknown, secrets: readonly (string | unde
   }
 }
 
+/**
+ * The error `f` throws, after asserting it is an `errorClass` and that none of `secrets` appears
+ * in any rendering of it (for synchronous validation such as settings and inputs).
+ */
+export function thrownWithoutSecrets<E extends Error>(
+  f: () => unknown,
+  errorClass: abstract new (...args: never[]) => E,
+  secrets: readonly (string | undefined)[],
+): E {
+  let caught: unknown;
+  try {
+    f();
+  } catch (err) {
+    caught = err;
+  }
+  expect(caught).toBeInstanceOf(errorClass);
+  expectNoSecrets(caught, secrets);
+  return caught as E;
+}
+
 /** Every {@link renderings rendering} of `value` joined into one text, to search for a secret. */
 export function renderedText(value: unknown): string {
   return renderings(value)

@@ -25,20 +25,26 @@ import {
   UNIT_PASSWORD,
 } from "../helpers/fixtures";
 import { networkError, useNock } from "../helpers/nock";
-import { expectNoSecrets } from "../helpers/secrets";
+import { thrownWithoutSecrets } from "../helpers/secrets";
 
 const TOKEN = UNIT_AUTH_TOKEN;
 
-function configError(f: () => unknown): VobizConfigError {
-  let caught: unknown;
-  try {
-    f();
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught).toBeInstanceOf(VobizConfigError);
-  expectNoSecrets(caught, [TOKEN]);
-  return caught as VobizConfigError;
+const configError = (f: () => unknown): VobizConfigError =>
+  thrownWithoutSecrets(f, VobizConfigError, [TOKEN]);
+
+/** Records (and silences) what the tests of the enclosing describe write to stderr, one entry per write. */
+function useStderrWrites(): string[] {
+  const writes: string[] = [];
+  let spy: jest.SpyInstance;
+  beforeEach(() => {
+    writes.length = 0;
+    spy = jest.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+      writes.push(String(chunk));
+      return true;
+    });
+  });
+  afterEach(() => spy.mockRestore());
+  return writes;
 }
 
 const api = useNock();
@@ -120,16 +126,7 @@ describe("debug trace", () => {
   });
 
   describe("VOBIZ_DEBUG without a collector writes to stderr", () => {
-    let writes: string[];
-    let spy: jest.SpyInstance;
-    beforeEach(() => {
-      writes = [];
-      spy = jest.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
-        writes.push(String(chunk));
-        return true;
-      });
-    });
-    afterEach(() => spy.mockRestore());
+    const writes = useStderrWrites();
 
     it("one masked line per attempt", async () => {
       api
@@ -177,16 +174,7 @@ describe("VOBIZ_DEBUG", () => {
   });
 
   describe("without a collector", () => {
-    let writes: string[];
-    let spy: jest.SpyInstance;
-    beforeEach(() => {
-      writes = [];
-      spy = jest.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
-        writes.push(String(chunk));
-        return true;
-      });
-    });
-    afterEach(() => spy.mockRestore());
+    const writes = useStderrWrites();
 
     it.each(["0", "false"])("VOBIZ_DEBUG=%s writes nothing to stderr", async (v) => {
       api.scope(UNIT_ORIGIN).get(PATHS.listPage(0)).reply(200, listJson([]));

@@ -4,10 +4,7 @@
  * when everything matches, only what differs otherwise, never a password, never a POST), and a
  * later password rotating as usual.
  */
-import {
-  createCredentialProvider,
-  type VobizCredentialProvider,
-} from "../../provider/adapters/dynamic/engine";
+import type { VobizCredentialProvider } from "../../provider/adapters/dynamic/engine";
 import {
   apiCredential,
   apiList,
@@ -15,13 +12,11 @@ import {
   checked,
   credentialPath,
   LIST_PATH,
-  AUTH_TOKEN,
-  BASE_URL,
   mockApi,
   newProvider,
-  stackConfig,
   stateOf,
   thrown,
+  providerWithMovingClock,
   useNock,
 } from "./provider.harness";
 
@@ -31,23 +26,6 @@ const PASSWORD = "pw_Unit_SECRET_1";
 const KEEP = { username: USERNAME, adoptExisting: "keepPassword" };
 
 useNock();
-
-/** A configured provider whose clock moves, so a fresh scan is a new one. */
-async function movingClockProvider(): Promise<VobizCredentialProvider> {
-  let now = Date.parse("2025-01-02T03:00:00Z");
-  const p = createCredentialProvider({
-    env: {},
-    clientOptions: {
-      baseUrl: BASE_URL,
-      authId: AUTH_ID,
-      authToken: AUTH_TOKEN,
-      retry: { maxAttempts: 1 },
-      clock: { now: () => (now += 10), sleep: async () => undefined, random: () => 0.5 },
-    },
-  });
-  await p.configure({ config: stackConfig({}) });
-  return p;
-}
 
 describe("check", () => {
   let p: VobizCredentialProvider;
@@ -125,7 +103,7 @@ describe("check at preview, configured: the username must exist (one shared list
       .get(LIST_PATH)
       .query(true)
       .reply(200, apiList([apiCredential({ id: ID })]));
-    const p = await movingClockProvider();
+    const p = await providerWithMovingClock(10);
 
     const results = await Promise.all(
       [USERNAME, "desk_b", USERNAME, "nobody"].map((u) => p.check({}, { ...KEEP, username: u })),
@@ -198,7 +176,7 @@ describe("create", () => {
   test("a username that does not exist: a clear error after the confirming scan, nothing created", async () => {
     const api = mockApi();
     api.scope.get(LIST_PATH).query(true).times(2).reply(200, apiList([]));
-    const p = await movingClockProvider();
+    const p = await providerWithMovingClock(10);
     // The inputs as check returns them when it could not look (e.g. preview without credentials).
     const inputs = { username: USERNAME, adoptExisting: "keepPassword" as const, enabled: true };
 

@@ -99,6 +99,27 @@ export async function newProvider(setup: ProviderSetup = {}): Promise<VobizCrede
   return provider;
 }
 
+/**
+ * A configured provider with one attempt per request whose client clock moves `stepMs` at every
+ * reading, so a list scan taken earlier in the run is older than the next read: the tests of
+ * when a scan is reused and when it is taken anew.
+ */
+export async function providerWithMovingClock(stepMs: number): Promise<VobizCredentialProvider> {
+  let now = Date.parse("2025-01-02T03:00:00Z");
+  const provider = createCredentialProvider({
+    env: {},
+    clientOptions: {
+      baseUrl: BASE_URL,
+      authId: AUTH_ID,
+      authToken: AUTH_TOKEN,
+      retry: { maxAttempts: 1 },
+      clock: { now: () => (now += stepMs), sleep: async () => undefined, random: () => 0.5 },
+    },
+  });
+  await provider.configure({ config: stackConfig({}) });
+  return provider;
+}
+
 /** One request as the fake API saw it. */
 export interface RecordedRequest {
   method: string;

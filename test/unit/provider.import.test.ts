@@ -9,11 +9,7 @@
  */
 import { createPluginProvider } from "../../provider/adapters/plugin/provider";
 import { asSecret } from "../../provider/adapters/plugin/secrets";
-import {
-  createCredentialProvider,
-  type CredentialOutputs,
-  type VobizCredentialProvider,
-} from "../../provider/adapters/dynamic/engine";
+import { type CredentialOutputs, type VobizCredentialProvider } from "../../provider/adapters/dynamic/engine";
 import type { CredentialInputs } from "../../provider/contract/table";
 import {
   apiCredential,
@@ -27,7 +23,7 @@ import {
   mockApi,
   newProvider,
   REALM,
-  stackConfig,
+  providerWithMovingClock,
   useNock,
 } from "./provider.harness";
 
@@ -36,23 +32,6 @@ useNock();
 const ID = "11111111-2222-4333-8444-555555555555";
 const USERNAME = "office_desk-1";
 const PASSWORD = "pw_Import_SECRET_1";
-
-/** A configured provider whose clock jumps a minute per reading: every list snapshot is stale at once. */
-async function slowRunProvider(): Promise<VobizCredentialProvider> {
-  let now = Date.parse("2025-01-02T03:00:00Z");
-  const p = createCredentialProvider({
-    env: {},
-    clientOptions: {
-      baseUrl: BASE_URL,
-      authId: AUTH_ID,
-      authToken: AUTH_TOKEN,
-      retry: { maxAttempts: 1 },
-      clock: { now: () => (now += 60_000), sleep: async () => undefined, random: () => 0.5 },
-    },
-  });
-  await p.configure({ config: stackConfig({}) });
-  return p;
-}
 
 /** What the engine's import step does with a read's answer: check it against itself. */
 async function importCheck(p: VobizCredentialProvider, inputs: Record<string, unknown>) {
@@ -117,7 +96,7 @@ describe("read with no prior state (an import)", () => {
     const api = mockApi();
     const all = Array.from({ length: 5 }, (_, i) => apiCredential({ id: `id-${i}`, username: `phone_${i}` }));
     api.scope.get(LIST_PATH).query(true).reply(200, apiList(all));
-    const p = await slowRunProvider();
+    const p = await providerWithMovingClock(60_000);
 
     const read = [];
     for (let i = 0; i < 5; i++) read.push(await p.read(`id-${i}`, {} as CredentialOutputs));
@@ -143,7 +122,7 @@ describe("read with no prior state (an import)", () => {
       .query(true)
       .times(2)
       .reply(200, apiList([apiCredential({ id: "other", username: "someone_else" })]));
-    const p = await slowRunProvider();
+    const p = await providerWithMovingClock(60_000);
     expect(await p.read("not-there", {} as CredentialOutputs)).toEqual({});
     expect(await p.read("also-not-there", {} as CredentialOutputs)).toEqual({});
     expect(api.requests.map((r) => r.method)).toEqual(["GET", "GET"]); // both misses share the confirmation

@@ -20,22 +20,13 @@ import {
   type ConfigSource,
   type SettingName,
 } from "../../provider/settings/settings";
-import { expectNoSecrets } from "../helpers/secrets";
+import { thrownWithoutSecrets } from "../helpers/secrets";
 
 const TOKEN = "tok_settings_SECRET_1";
 const config = (values: Record<string, string | undefined>): ConfigSource => ({ get: (k) => values[k] });
 
-function configError(f: () => unknown): VobizConfigError {
-  let caught: unknown;
-  try {
-    f();
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught).toBeInstanceOf(VobizConfigError);
-  expectNoSecrets(caught, [TOKEN]);
-  return caught as VobizConfigError;
-}
+const configError = (f: () => unknown): VobizConfigError =>
+  thrownWithoutSecrets(f, VobizConfigError, [TOKEN]);
 
 /** For each setting: two valid texts (and their values), one invalid text. */
 const SAMPLES: Record<SettingName, { a: [string, unknown]; b: [string, unknown]; bad?: string }> = {
