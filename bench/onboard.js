@@ -339,7 +339,7 @@ async function main() {
         `${result.at}, latency ${opts.latency} ms, parallelism ${parallelism}, load ${result.load1.toFixed(2)} ` +
         `(${result.load1After.toFixed(2)} at the end); ${differing} of ${opts.n} entries edited to differ; ` +
         `each format on its own account and stack. Command: ` +
-        `\`node bench/onboard.js --n ${opts.n} --format ${Object.keys(rows).join(",")}\`.\n\n${md}`,
+        `\`npm run bench:onboard -- --n ${opts.n} --format ${Object.keys(rows).join(",")}\`.\n\n${md}`,
     );
     process.stdout.write(md);
     if (!Object.values(rows).every((r) => Object.values(r.checks).every(Boolean))) process.exitCode = 1;
