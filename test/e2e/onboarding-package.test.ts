@@ -65,6 +65,25 @@ function expectAdoptionBudget(sent: JournalEntry[], puts: number): void {
   expect(gets.length).toBeLessThanOrEqual(LIST_BUDGET);
 }
 
+/**
+ * After the up of the three edited entries: the adoption's requests within budget (3 PUTs, no
+ * password), no live password changed, the edits live. Returns the live credentials by username.
+ */
+function expectEditsApplied(
+  f: StackFixture,
+  passwords: Map<string, string>,
+): Record<string, ReturnType<StackFixture["live"]>[number]> {
+  expectAdoptionBudget(f.takeRequests(), 3);
+  expect(changedPasswords(f, passwords)).toEqual([]);
+  const live = Object.fromEntries(f.live().map((c) => [c.username, c]));
+  expect([live.phone_001.enabled, live.phone_004.description, live["2nd-floor"].description]).toEqual([
+    false,
+    "Desk 4, moved to the lobby",
+    "Spare",
+  ]);
+  return live;
+}
+
 describe("vobiz-onboard --format yaml-program: a Pulumi YAML program adopting the account", () => {
   const f = useScenario({ name: "onboard-yaml", runtime: "yaml" });
 
@@ -86,14 +105,7 @@ describe("vobiz-onboard --format yaml-program: a Pulumi YAML program adopting th
     f.takeRequests();
     const up = await f.ws.up();
     expect(up.stdout).toMatch(new RegExp(`\\+ ${N + 1} created`)); // and the stack
-    expectAdoptionBudget(f.takeRequests(), 3);
-    expect(changedPasswords(f, passwords)).toEqual([]);
-    const live = Object.fromEntries(f.live().map((c) => [c.username, c]));
-    expect([live.phone_001.enabled, live.phone_004.description, live["2nd-floor"].description]).toEqual([
-      false,
-      "Desk 4, moved to the lobby",
-      "Spare",
-    ]);
+    const live = expectEditsApplied(f, passwords);
     expect(live.phone_002.description).toBe('Desk 2: "lobby" #2');
     const state = await f.ws.credentialsInState();
     expect(state).toHaveLength(N);
@@ -154,14 +166,7 @@ describe("vobiz-onboard --format import-file: pulumi import --file into a Pulumi
 
     f.takeRequests();
     await f.ws.up();
-    expectAdoptionBudget(f.takeRequests(), 3);
-    expect(changedPasswords(f, passwords)).toEqual([]);
-    const live = Object.fromEntries(f.live().map((c) => [c.username, c]));
-    expect([live.phone_001.enabled, live.phone_004.description, live["2nd-floor"].description]).toEqual([
-      false,
-      "Desk 4, moved to the lobby",
-      "Spare",
-    ]);
+    expectEditsApplied(f, passwords);
     await expectCleanPreview(f);
   });
 });

@@ -20,6 +20,15 @@ function runsOf(s: string, n: number): string[] {
   return out;
 }
 
+/** Noise interleaved with arbitrary slices of the secret (partial echoes), as the properties draw them. */
+function interleaved(secret: string, pieces: [string, number, number][]): string {
+  return pieces
+    .map(([noise, a, b]) => {
+      const from = a % secret.length;
+      return noise + secret.slice(from, from + (b % (secret.length - from + 1)));
+    })
+    .join("");
+}
 describe("maskSecrets", () => {
   const SECRET = "hunter2-very-secret";
 
@@ -165,12 +174,7 @@ describe("redactString", () => {
         word(alphabet, MIN_ECHO_LENGTH, 24),
         fc.array(fc.tuple(word("0123456789 _-:=\"'{}", 1, 12), fc.nat(), fc.nat())),
         (secret, pieces) => {
-          const text = pieces
-            .map(([noise, a, b]) => {
-              const from = a % secret.length;
-              return noise + secret.slice(from, from + (b % (secret.length - from + 1)));
-            })
-            .join("");
+          const text = interleaved(secret, pieces);
           const out = redactString(text, [secret]);
           for (const part of out.split(MASK)) {
             for (const run of runsOf(secret, MIN_ECHO_LENGTH)) expect(part).not.toContain(run);
@@ -189,13 +193,7 @@ describe("redactString", () => {
         word(alphabet, MIN_ECHO_LENGTH, 24),
         fc.array(fc.tuple(word(alphabet, 0, 12), fc.nat(), fc.nat())),
         (secret, pieces) => {
-          // The text interleaves noise with arbitrary slices of the secret (partial echoes).
-          const text = pieces
-            .map(([noise, a, b]) => {
-              const from = a % secret.length;
-              return noise + secret.slice(from, from + (b % (secret.length - from + 1)));
-            })
-            .join("");
+          const text = interleaved(secret, pieces);
           const out = redactString(text, [secret]);
           for (const part of out.split(MASK)) {
             for (const run of runsOf(secret, MIN_ECHO_LENGTH)) {
